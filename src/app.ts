@@ -1,0 +1,104 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from './core/clock.js';
+import { AppError } from './core/errors.js';
+import { newId } from './core/ids.js';
+import type { Db } from './db/database.js';
+import { createCrudService } from './entities/crud-service.js';
+import { registerAuth } from './http/auth-plugin.js';
+import { registerDocs } from './http/docs.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerJsonBodyParser } from './http/json-body.js';
+import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { createApiKeyService } from './modules/api-keys/service.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { createAuditService } from './modules/audit/service.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { createAuthService } from './modules/auth/service.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { Machine } from './modules/machines/entity.js';
+import { machineRoutes } from './modules/machines/routes.js';
+import { userRoutes } from './modules/users/routes.js';
+import { createUserService } from './modules/users/service.js';
+
+export interface AppKeys {
+  jwt: Buffer;
+  audit: Buffer;
+}
+
+export interface AppDeps {
+  database: Db;
+  keys: AppKeys;
+  settings: {
+    accessTokenTtl: number;
+    refreshTokenTtl: number;
+    bodyLimit: number;
+    auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
+    trustProxy: boolean;
+  };
+  logger?: Logger | false;
+  clock?: Clock;
+}
+
+/** The composition root: builds every service once and hands them to the routes. */
+export function buildServices(deps: AppDeps) {
+  const { db } = deps.database;
+  const clock = deps.clock ?? systemClock;
+  const audit = createAuditService({ db, key: deps.keys.audit, clock });
+  const auth = createAuthService({
+    db, audit, clock,
+    settings: { jwtKey: deps.keys.jwt, accessTokenTtl: deps.settings.accessTokenTtl, refreshTokenTtl: deps.settings.refreshTokenTtl,
+      maxFailures: deps.settings.auth.maxFailures, lockoutSeconds: deps.settings.auth.lockoutSeconds },
+  });
+  const crud = { db, audit, clock };
+  return {
+    db, clock, audit, auth,
+    users: createUserService({ ...crud, auth }),
+    apiKeys: createApiKeyService(crud),
+    machines: createCrudService(Machine, crud),
+  };
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+/** A Fastify instance with every plugin and route; it never listens (main.ts does, tests inject). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { services: Services }> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.settings.bodyLimit,
+    trustProxy: deps.settings.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : newId();
+    },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+  }) as unknown as FastifyInstance;
+  const services = buildServices(deps);
+  app.decorate('services', services);
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerJsonBodyParser(app);
+  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => AppError.rateLimited(ctx.ttl / 1000),
+  });
+  registerAuth(app, services.auth);
+  await registerDocs(app);
+
+  healthRoutes(app, deps.database);
+  authRoutes(app, { auth: services.auth, db: services.db, rateLimitPerMinute: deps.settings.auth.rateLimitPerMinute });
+  userRoutes(app, services.users);
+  apiKeyRoutes(app, services.apiKeys);
+  machineRoutes(app, services.machines);
+  auditRoutes(app, { db: services.db, audit: services.audit });
+
+  await app.ready();
+  return app as unknown as FastifyInstance & { services: Services };
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { createPool as createMysqlPool } from 'mysql2';
+import pg from 'pg';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { parseDatabaseUrl, type Dialect } from './url.js';
+
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// pg returns int8 (count(*)) as a string; our counts fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/**
+ * Opens a database from a DATABASE_URL. SQLite gets foreign keys, WAL and a busy timeout;
+ * MariaDB is told to talk UTC and utf8mb4. Every dialect stores timestamps as ISO strings (see dialect.ts).
+ */
+export function createDb(url: string): Db {
+  const target = parseDatabaseUrl(url);
+  const db = new Kysely<Database>({ dialect: dialectFor(target.dialect, target.location) });
+  return { db, dialect: target.dialect, close: () => db.destroy() };
+}
+
+function dialectFor(dialect: Dialect, location: string) {
+  if (dialect === 'sqlite') {
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    const database = new SQLite(location);
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    if (location !== ':memory:') database.pragma('journal_mode = WAL');
+    return new SqliteDialect({ database });
+  }
+  if (dialect === 'mysql') {
+    const pool = createMysqlPool({
+      uri: location,
+      connectionLimit: 10,
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      supportBigNumbers: true,
+      decimalNumbers: true,
+    });
+    return new MysqlDialect({ pool: pool as never });
+  }
+  return new PostgresDialect({ pool: new pg.Pool({ connectionString: location, max: 10 }) });
+}

@@ -1,0 +1,34 @@
+import { Migrator, type Kysely } from 'kysely';
+import { migrations } from './migrations/index.js';
+
+const migratorFor = (db: Kysely<any>) =>
+  new Migrator({ db, provider: { getMigrations: async () => migrations } });
+
+/** Applies every pending migration; throws with the failing migration's name and cause. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await migratorFor(db).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export interface MigrationStatus {
+  name: string;
+  applied_at: string | null;
+}
+
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus[]> {
+  const list = await migratorFor(db).getMigrations();
+  return list.map((m) => ({ name: m.name, applied_at: m.executedAt ? m.executedAt.toISOString() : null }));
+}
+
+/** The name of the last applied migration, or null on an empty database. */
+export async function schemaVersion(db: Kysely<any>): Promise<string | null> {
+  const applied = (await migrationStatus(db)).filter((m) => m.applied_at);
+  return applied.length ? applied[applied.length - 1].name : null;
+}
+
+export const latestSchemaVersion = (): string => Object.keys(migrations).sort().at(-1)!;

@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import type { RequestContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { Page } from '../core/pagination.js';
+import { constraintViolation } from '../db/dialect.js';
+import type { Database } from '../db/schema.js';
+import type { AuditService } from '../modules/audit/service.js';
+import { referencesTo, withDefaults, type Entity, type RowOf } from './define-entity.js';
+import type { Fields } from './fields.js';
+import { assertAccess, clientLimit, inClientScope } from './policy.js';
+import * as repo from './repository.js';
+
+export interface CrudDeps {
+  db: Kysely<Database>;
+  audit: AuditService;
+  clock: Clock;
+}
+
+/** Rules an entity adds around the generic CRUD; each may reshape values or throw an AppError. */
+export interface CrudHooks {
+  beforeCreate?(values: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<Record<string, unknown>> | Record<string, unknown>;
+  beforeUpdate?(patch: Record<string, unknown>, current: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<Record<string, unknown>> | Record<string, unknown>;
+  beforeDelete?(current: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<void> | void;
+}
+
+export interface CrudService<F extends Fields = Fields> {
+  entity: Entity<F>;
+  list(ctx: RequestContext, query: Record<string, unknown>): Promise<Page<RowOf<F>>>;
+  get(ctx: RequestContext, id: string): Promise<RowOf<F>>;
+  create(ctx: RequestContext, input: Record<string, unknown>): Promise<RowOf<F>>;
+  update(ctx: RequestContext, id: string, patch: Record<string, unknown>): Promise<RowOf<F>>;
+  remove(ctx: RequestContext, id: string): Promise<void>;
+}
+
+const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The generic service behind every declared entity: role and client-scope policy (out of scope is 404),
+ * reference checks (unknown id -> 422 naming the field), restrict checks on delete (409 naming the holder),
+ * and one audit row per mutation in the same transaction as the mutation.
+ */
+export function createCrudService<F extends Fields>(entity: Entity<F>, deps: CrudDeps, hooks: CrudHooks = {}): CrudService<F> {
+  const { db, audit, clock } = deps;
+  const scopeColumn = entity.clientScope;
+
+  async function load(ctx: RequestContext, id: string, trx: Kysely<any> = db) {
+    const row = await repo.findById(trx, entity, id);
+    if (!row || (scopeColumn && !inClientScope(ctx, row[scopeColumn]))) throw AppError.notFound(entity.name, id);
+    return row;
+  }
+
+  /** Every reference must exist, and a client reference must be in the actor's scope. */
+  async function checkReferences(ctx: RequestContext, trx: Kysely<any>, values: Record<string, unknown>) {
+    for (const ref of entity.refs) {
+      const id = values[ref.field];
+      if (id == null) continue;
+      const target = await repo.exists(trx, ref.table, String(id));
+      const hidden = ref.table === 'clients' && !inClientScope(ctx, id);
+      if (!target || hidden) throw AppError.unknownReference(ref.field, ref.table, String(id));
+    }
+    if (scopeColumn && scopeColumn !== 'id' && !inClientScope(ctx, values[scopeColumn])) {
+      throw AppError.unknownReference(scopeColumn, 'clients', String(values[scopeColumn]));
+    }
+  }
+
+  async function checkRestrictions(trx: Kysely<any>, id: string) {
+    for (const ref of referencesTo(entity.table).filter((r) => r.onDelete === 'restrict')) {
+      const n = await repo.countWhere(trx, ref.entity.table, ref.field, id);
+      if (n > 0) {
+        throw AppError.conflict(`This ${entity.name} is still referenced by ${n} ${n === 1 ? ref.entity.name : ref.entity.plural} (${ref.field})`,
+          'still_referenced', [{ path: ref.entity.table, message: `${n} rows reference it through ${ref.field}` }]);
+      }
+    }
+  }
+
+  /** Turns a unique-constraint clash into a 409 naming the declared unique columns. */
+  async function write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (err) {
+      const violation = constraintViolation(err);
+      if (violation?.kind === 'unique') {
+        const columns = entity.unique.flat();
+        throw AppError.conflict(`A ${entity.name} with the same ${columns.join(', ') || 'values'} already exists`, 'already_exists',
+          columns.map((c) => ({ path: c, message: 'must be unique' })));
+      }
+      if (violation?.kind === 'foreign_key') throw AppError.conflict(`This ${entity.name} is referenced by other rows`, 'still_referenced');
+      throw err;
+    }
+  }
+
+  return {
+    entity,
+
+    async list(ctx, query) {
+      assertAccess(ctx, entity.access.read, false);
+      const { limit, offset, sort, q, ...filters } = query as Record<string, any>;
+      const { rows, total } = await repo.findPage(db, entity, { limit, offset, sort, q, filters, clientIds: clientLimit(ctx) });
+      return { items: rows.map((r) => entity.decode(r)), total, limit, offset };
+    },
+
+    async get(ctx, id) {
+      assertAccess(ctx, entity.access.read, false);
+      return entity.decode(await load(ctx, id));
+    },
+
+    async create(ctx, input) {
+      assertAccess(ctx, entity.access.write, true);
+      return write(async (trx) => {
+        const now = clock.now().toISOString();
+        let values = withDefaults(entity, input);
+        if (hooks.beforeCreate) values = await hooks.beforeCreate(values, ctx, trx);
+        await checkReferences(ctx, trx, values);
+        const row = { id: newId(), ...values, created_at: now, updated_at: now };
+        await repo.insertRow(trx, entity, row);
+        const created = entity.decode((await repo.findById(trx, entity, row.id))!);
+        await audit.record(trx, ctx, { action: 'create', entity: entity.table, entity_id: row.id, changes: created, secretFields: entity.secretFields });
+        return created;
+      });
+    },
+
+    async update(ctx, id, patch) {
+      assertAccess(ctx, entity.access.write, true);
+      return write(async (trx) => {
+        const current = await load(ctx, id, trx);
+        let values = { ...patch };
+        if (hooks.beforeUpdate) values = await hooks.beforeUpdate(values, current, ctx, trx);
+        await checkReferences(ctx, trx, { ...entity.decode(current), ...values });
+        const before = entity.decode(current) as Record<string, unknown>;
+        const diff = Object.fromEntries(Object.entries(values)
+          .filter(([k, v]) => !isEqual(before[k], v))
+          .map(([k, v]) => [k, { from: before[k], to: v }]));
+        if (Object.keys(values).length === 0) return before as RowOf<F>;
+        await repo.updateRow(trx, entity, id, { ...values, updated_at: clock.now().toISOString() });
+        await audit.record(trx, ctx, { action: 'update', entity: entity.table, entity_id: id, changes: diff, secretFields: entity.secretFields });
+        return entity.decode((await repo.findById(trx, entity, id))!);
+      });
+    },
+
+    async remove(ctx, id) {
+      assertAccess(ctx, entity.access.write, true);
+      await write(async (trx) => {
+        const current = await load(ctx, id, trx);
+        if (hooks.beforeDelete) await hooks.beforeDelete(current, ctx, trx);
+        await checkRestrictions(trx, id);
+        await repo.deleteRow(trx, entity, id);
+        await audit.record(trx, ctx, { action: 'delete', entity: entity.table, entity_id: id, changes: entity.decode(current), secretFields: entity.secretFields });
+      });
+    },
+  };
+}

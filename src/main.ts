@@ -1,0 +1,61 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { redactUrl } from './db/url.js';
+import { createLogger } from './logger.js';
+import { ensureInitialAdmin } from './modules/users/bootstrap.js';
+import { appSettings, loadKeys, openDatabase } from './runtime.js';
+
+/** Process entry: config, database, migrations, first admin, listen; closes cleanly on SIGINT/SIGTERM. */
+export async function startServer(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  let database;
+  try {
+    database = await openDatabase(config);
+  } catch (e) {
+    process.stderr.write(`Cannot open the database ${redactUrl(config.databaseUrl)}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const app = await buildApp({ database, keys: loadKeys(config), settings: appSettings(config), logger });
+
+  const admin = await ensureInitialAdmin(app.services.users, { home: config.home, email: config.adminEmail, password: config.adminPassword });
+  if (admin?.generatedPassword) {
+    process.stdout.write(`\nCreated the first admin. Log in with:\n  email:    ${admin.email}\n  password: ${admin.generatedPassword}\n(also in ${admin.file}, mode 0600; shown only this once)\n\n`);
+  } else if (admin) {
+    logger.info({ email: admin.email }, 'created the first admin from CLAUDETOOLS_ADMIN_EMAIL');
+  }
+
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    process.stderr.write(`Cannot listen on ${config.host}:${config.port}: ${(e as Error).message}\n`);
+    await database.close();
+    process.exit(1);
+  }
+  logger.info({ db: database.dialect, url: `http://${config.host}:${config.port}`, docs: '/api/docs' }, 'ClaudeTools is listening');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void startServer();
+}

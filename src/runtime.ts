@@ -1,0 +1,37 @@
+import type { Config } from './config.js';
+import { loadOrCreateKey } from './core/keyfile.js';
+import { createDb, type Db } from './db/database.js';
+import { latestSchemaVersion, migrateToLatest, schemaVersion } from './db/migrator.js';
+import type { AppDeps, AppKeys } from './app.js';
+
+/** The keys kept outside the database, from config or from 0600 files in the data directory. */
+export const loadKeys = (config: Config): AppKeys => ({
+  jwt: loadOrCreateKey(config.home, 'jwt', config.jwtSecret),
+  audit: loadOrCreateKey(config.home, 'audit', config.auditKey),
+});
+
+/** Opens the configured database and brings its schema up to date (or checks it is, when told not to migrate). */
+export async function openDatabase(config: Config, migrate = config.migrateOnStart): Promise<Db> {
+  const database = createDb(config.databaseUrl);
+  try {
+    if (migrate) await migrateToLatest(database.db);
+    else {
+      const version = await schemaVersion(database.db);
+      if (version !== latestSchemaVersion()) {
+        throw new Error(`the database schema is at ${version ?? 'nothing'}, this version needs ${latestSchemaVersion()}: run claudetools db migrate`);
+      }
+    }
+    return database;
+  } catch (e) {
+    await database.close().catch(() => {});
+    throw e;
+  }
+}
+
+export const appSettings = (config: Config): AppDeps['settings'] => ({
+  accessTokenTtl: config.accessTokenTtl,
+  refreshTokenTtl: config.refreshTokenTtl,
+  bodyLimit: config.bodyLimit,
+  auth: config.auth,
+  trustProxy: config.trustProxy,
+});
