@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { RequestContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
@@ -25,13 +26,33 @@ export interface CrudHooks {
   beforeDelete?(current: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<void> | void;
 }
 
+export interface CrudSchemas {
+  /** Body schemas when they differ from the entity's (users take a password that is not a column). */
+  create?: z.ZodObject;
+  update?: z.ZodObject;
+}
+
 export interface CrudService<F extends Fields = Fields> {
   entity: Entity<F>;
+  createSchema: z.ZodObject;
+  updateSchema: z.ZodObject;
   list(ctx: RequestContext, query: Record<string, unknown>): Promise<Page<RowOf<F>>>;
   get(ctx: RequestContext, id: string): Promise<RowOf<F>>;
   create(ctx: RequestContext, input: Record<string, unknown>): Promise<RowOf<F>>;
   update(ctx: RequestContext, id: string, patch: Record<string, unknown>): Promise<RowOf<F>>;
   remove(ctx: RequestContext, id: string): Promise<void>;
+}
+
+/**
+ * Services validate their own input with the same schema the route uses, so the CLI and MCP
+ * get the same rules (and normalization, e.g. lowercase emails) as HTTP.
+ */
+function parseInput(schema: z.ZodObject, input: Record<string, unknown>): Record<string, unknown> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw AppError.validation(result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })));
+  }
+  return result.data as Record<string, unknown>;
 }
 
 const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -41,7 +62,9 @@ const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify
  * reference checks (unknown id -> 422 naming the field), restrict checks on delete (409 naming the holder),
  * and one audit row per mutation in the same transaction as the mutation.
  */
-export function createCrudService<F extends Fields>(entity: Entity<F>, deps: CrudDeps, hooks: CrudHooks = {}): CrudService<F> {
+export function createCrudService<F extends Fields>(entity: Entity<F>, deps: CrudDeps, hooks: CrudHooks = {}, schemas: CrudSchemas = {}): CrudService<F> {
+  const createSchema = schemas.create ?? entity.schemas.create;
+  const updateSchema = schemas.update ?? entity.schemas.update;
   const { db, audit, clock } = deps;
   const scopeColumn = entity.clientScope;
 
@@ -93,6 +116,8 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
 
   return {
     entity,
+    createSchema,
+    updateSchema,
 
     async list(ctx, query) {
       assertAccess(ctx, entity.access.read, false);
@@ -110,7 +135,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
       assertAccess(ctx, entity.access.write, true);
       return write(async (trx) => {
         const now = clock.now().toISOString();
-        let values = withDefaults(entity, input);
+        let values = withDefaults(entity, parseInput(createSchema, input));
         if (hooks.beforeCreate) values = await hooks.beforeCreate(values, ctx, trx);
         await checkReferences(ctx, trx, values);
         const row = { id: newId(), ...values, created_at: now, updated_at: now };
@@ -125,7 +150,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
       assertAccess(ctx, entity.access.write, true);
       return write(async (trx) => {
         const current = await load(ctx, id, trx);
-        let values = { ...patch };
+        let values = parseInput(updateSchema, patch);
         if (hooks.beforeUpdate) values = await hooks.beforeUpdate(values, current, ctx, trx);
         await checkReferences(ctx, trx, { ...entity.decode(current), ...values });
         const before = entity.decode(current) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { RequestContext } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import type { Database } from '../../db/schema.js';
@@ -18,6 +19,8 @@ async function otherActiveAdmins(trx: Kysely<Database>, userId: string): Promise
  * a password change or disable ends every session of that user, and the last active admin
  * can be neither demoted, disabled nor deleted.
  */
+const password = z.string().max(256).describe('At least 12 characters; not a common password');
+
 export function createUserService(deps: CrudDeps & { auth: AuthService }) {
   return createCrudService(User, deps, {
     async beforeCreate(values) {
@@ -48,6 +51,9 @@ export function createUserService(deps: CrudDeps & { auth: AuthService }) {
         throw AppError.conflict('This is the last active admin; make another admin first', 'last_admin');
       }
     },
+  }, {
+    create: User.schemas.create.extend({ password }),
+    update: User.schemas.update.extend({ password: password.optional() }),
   });
 }
 
