@@ -42,7 +42,7 @@ export function authRoutes(app: FastifyInstance, { auth, db, rateLimitPerMinute 
   route(app, {
     method: 'POST', url: '/api/auth/logout', tag, summary: 'Log out',
     description: 'With a refresh token, ends that login; without, ends every session of the user, access tokens included.',
-    body: Logout.optional(),
+    body: Logout.nullish(),
     handler: ({ ctx, body }) => auth.logout(ctx, body?.refresh_token),
   });
   route(app, {
