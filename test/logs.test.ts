@@ -1,0 +1,25 @@
+import { Writable } from 'node:stream';
+import { expect, it } from 'vitest';
+import { ADMIN_PASSWORD, createTestApp } from './support/app.js';
+import { DIALECTS } from './support/databases.js';
+
+it('never writes a password, token or key to the log', async () => {
+  const lines: string[] = [];
+  const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const t = await createTestApp(DIALECTS[0], { logStream: stream });
+  try {
+    const login = await t.login(t.admin.email, ADMIN_PASSWORD);
+    const key = (await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: { authorization: `Bearer ${login.access_token}` }, payload: { name: 'k' } })).json().key;
+    await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${key}` } });
+    await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: login.refresh_token } });
+    await t.app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${login.access_token}` }, payload: { email: 'x@example.test', name: 'X', password: 'planted-secret-password' } });
+    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@example.test', password: 'wrong-planted-password' } });
+    const log = lines.join('');
+    expect(log).toContain('incoming request'); // the log is really being captured
+    for (const secret of [ADMIN_PASSWORD, login.access_token, login.refresh_token, key, key.split('_')[2], 'planted-secret-password', 'wrong-planted-password']) {
+      expect(log).not.toContain(secret);
+    }
+  } finally {
+    await t.close();
+  }
+});
