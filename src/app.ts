@@ -93,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   await registerDocs(app);
 
   healthRoutes(app, deps.database);
-  authRoutes(app, { auth: services.auth, db: services.db, rateLimitPerMinute: deps.settings.auth.rateLimitPerMinute });
+  authRoutes(app, { auth: services.auth, users: services.users, db: services.db, rateLimitPerMinute: deps.settings.auth.rateLimitPerMinute });
   userRoutes(app, services.users);
   apiKeyRoutes(app, services.apiKeys);
   machineRoutes(app, services.machines);

@@ -99,6 +99,21 @@ describeEachDialect('auth: login, refresh, logout', (t) => {
     expect((await t().login(u.user.email, 'a brand new password')).access_token).toBeTruthy();
   });
 
+  it('changes your own password with the current one, ending other sessions', async () => {
+    const u = await t().makeUser('viewer');
+    const wrong = await t().app.inject({ method: 'POST', url: '/api/auth/password', headers: u.headers, payload: { current_password: 'not it at all', new_password: 'my new long password' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors[0].path).toBe('current_password');
+    const weak = await t().app.inject({ method: 'POST', url: '/api/auth/password', headers: u.headers, payload: { current_password: u.password, new_password: 'short' } });
+    expect(weak.statusCode).toBe(400);
+    const ok = await t().app.inject({ method: 'POST', url: '/api/auth/password', headers: u.headers, payload: { current_password: u.password, new_password: 'my new long password' } });
+    expect(ok.statusCode).toBe(204);
+    expect((await t().app.inject({ method: 'GET', url: '/api/auth/me', headers: u.headers })).statusCode).toBe(401);
+    expect((await t().login(u.user.email, 'my new long password')).access_token).toBeTruthy();
+    const me = await t().app.inject({ method: 'GET', url: `/api/users/${u.user.id}`, headers: t().adminHeaders });
+    expect(me.json().role).toBe('viewer'); // the change did not touch anything else
+  });
+
   it('never accepts a token in the URL or without the Bearer scheme', async () => {
     const token = t().adminTokens.access_token;
     expect((await t().app.inject({ method: 'GET', url: `/api/auth/me?access_token=${token}` })).statusCode).toBe(401);

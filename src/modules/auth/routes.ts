@@ -6,6 +6,8 @@ import type { AuthService } from './service.js';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../core/errors.js';
 import { findById } from '../../entities/repository.js';
+import type { UserService } from '../users/service.js';
+import { verifyPassword } from './passwords.js';
 
 const TokenPair = z.object({
   access_token: z.string().describe('Short-lived JWT for Authorization: Bearer'),
@@ -16,6 +18,7 @@ const TokenPair = z.object({
 const Login = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
 const Refresh = z.strictObject({ refresh_token: z.string().max(200) });
 const Logout = z.strictObject({ refresh_token: z.string().max(200).optional().describe('Revoke this login only; omit to end every session') });
+const ChangePassword = z.strictObject({ current_password: z.string().max(1024), new_password: z.string().max(256) });
 const Me = User.schemas.row.extend({
   auth: z.object({
     method: z.enum(['jwt', 'api_key']),
@@ -25,7 +28,7 @@ const Me = User.schemas.row.extend({
   }),
 });
 
-export function authRoutes(app: FastifyInstance, { auth, db, rateLimitPerMinute }: { auth: AuthService; db: Kysely<any>; rateLimitPerMinute: number }) {
+export function authRoutes(app: FastifyInstance, { auth, users, db, rateLimitPerMinute }: { auth: AuthService; users: UserService; db: Kysely<any>; rateLimitPerMinute: number }) {
   const tag = 'Auth';
   route(app, {
     method: 'POST', url: '/api/auth/login', tag, public: true, summary: 'Log in with email and password',
@@ -44,6 +47,20 @@ export function authRoutes(app: FastifyInstance, { auth, db, rateLimitPerMinute 
     description: 'With a refresh token, ends that login; without, ends every session of the user, access tokens included.',
     body: Logout.nullish(),
     handler: ({ ctx, body }) => auth.logout(ctx, body?.refresh_token),
+  });
+  route(app, {
+    method: 'POST', url: '/api/auth/password', tag, summary: 'Change your own password',
+    description: 'Needs the current password. Ends every other session: log in again with the new password.',
+    body: ChangePassword, rateLimitPerMinute,
+    handler: async ({ ctx, body }) => {
+      if (ctx.actor?.api_key_id) throw AppError.forbidden('Change a password with a login session, not an API key');
+      const row = await findById(db, User, ctx.actor!.user_id);
+      if (!row || !(await verifyPassword(String(row.password_hash), body.current_password))) {
+        throw AppError.validation([{ path: 'current_password', message: 'is not your current password' }]);
+      }
+      // Users CRUD is admin-only; changing one's own password after proving the current one is the exception.
+      await users.update({ ...ctx, actor: { ...ctx.actor!, role: 'admin', scopes: null } }, ctx.actor!.user_id, { password: body.new_password });
+    },
   });
   route(app, {
     method: 'GET', url: '/api/auth/me', tag, summary: 'The current user and how they authenticated',
