@@ -18,7 +18,9 @@ import { createAuditService } from './modules/audit/service.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { createAuthService } from './modules/auth/service.js';
 import { healthRoutes } from './modules/health/routes.js';
+import './modules/all-entities.js';
 import { Machine } from './modules/machines/entity.js';
+import { buildMspServices, mspRoutes } from './modules/msp.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserService } from './modules/users/service.js';
@@ -55,6 +57,7 @@ export function buildServices(deps: AppDeps) {
   const crud = { db, audit, clock };
   return {
     db, clock, audit, auth,
+    ...buildMspServices(crud),
     users: createUserService({ ...crud, auth }),
     apiKeys: createApiKeyService(crud),
     machines: createCrudService(Machine, crud),
@@ -97,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   userRoutes(app, services.users);
   apiKeyRoutes(app, services.apiKeys);
   machineRoutes(app, services.machines);
+  mspRoutes(app, services, services.machines);
   auditRoutes(app, { db: services.db, audit: services.audit });
 
   await app.ready();

@@ -8,7 +8,8 @@ import type { Page } from '../core/pagination.js';
 import { constraintViolation } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { AuditService } from '../modules/audit/service.js';
-import { referencesTo, withDefaults, type Entity, type RowOf } from './define-entity.js';
+import { entityByTable, referencesTo, withDefaults, type Entity, type RowOf } from './define-entity.js';
+import { clientIdOf } from './scope.js';
 import type { Fields } from './fields.js';
 import { assertAccess, clientLimit, inClientScope } from './policy.js';
 import * as repo from './repository.js';
@@ -55,6 +56,14 @@ function parseInput(schema: z.ZodObject, input: Record<string, unknown>): Record
   return result.data as Record<string, unknown>;
 }
 
+/** Declared date pairs must be in order once both are set (a due date before the start is a typo). */
+function checkOrder(entity: Entity, row: Record<string, unknown>): void {
+  const errors = entity.ordered
+    .filter(([a, b]) => row[a] != null && row[b] != null && String(row[a]) > String(row[b]))
+    .map(([a, b]) => ({ path: b, message: `must not be before ${a}`, code: 'out_of_order' }));
+  if (errors.length) throw AppError.validation(errors);
+}
+
 const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -66,25 +75,32 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
   const createSchema = schemas.create ?? entity.schemas.create;
   const updateSchema = schemas.update ?? entity.schemas.update;
   const { db, audit, clock } = deps;
-  const scopeColumn = entity.clientScope;
+  const ownClientColumn = typeof entity.clientScope === 'string' && entity.clientScope !== 'id' ? entity.clientScope : null;
 
   async function load(ctx: RequestContext, id: string, trx: Kysely<any> = db) {
     const row = await repo.findById(trx, entity, id);
-    if (!row || (scopeColumn && !inClientScope(ctx, row[scopeColumn]))) throw AppError.notFound(entity.name, id);
+    if (!row || (entity.clientScope && !inClientScope(ctx, await clientIdOf(trx, entity, row)))) throw AppError.notFound(entity.name, id);
     return row;
   }
 
-  /** Every reference must exist, and a client reference must be in the actor's scope. */
+  /**
+   * Every reference must exist and be visible to the actor (out of scope reads as unknown: 422),
+   * and a referenced row that belongs to a client must belong to this row's client.
+   */
   async function checkReferences(ctx: RequestContext, trx: Kysely<any>, values: Record<string, unknown>) {
     for (const ref of entity.refs) {
       const id = values[ref.field];
       if (id == null) continue;
       const target = await repo.exists(trx, ref.table, String(id));
-      const hidden = ref.table === 'clients' && !inClientScope(ctx, id);
-      if (!target || hidden) throw AppError.unknownReference(ref.field, ref.table, String(id));
-    }
-    if (scopeColumn && scopeColumn !== 'id' && !inClientScope(ctx, values[scopeColumn])) {
-      throw AppError.unknownReference(scopeColumn, 'clients', String(values[scopeColumn]));
+      const targetEntity = entityByTable(ref.table);
+      const targetClient = target && targetEntity?.clientScope ? await clientIdOf(trx, targetEntity, target) : null;
+      if (!target || !inClientScope(ctx, targetClient)) throw AppError.unknownReference(ref.field, ref.table, String(id));
+      const ownClient = ownClientColumn ? values[ownClientColumn] : null;
+      if (ref.field !== ownClientColumn && ownClient != null && targetClient != null && targetClient !== ownClient) {
+        throw AppError.unprocessable(`${ref.field} belongs to another client`, [
+          { path: ref.field, message: `the ${targetEntity!.name} belongs to another client than ${ownClientColumn}`, code: 'client_mismatch' },
+        ], 'client_mismatch');
+      }
     }
   }
 
@@ -138,6 +154,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         let values = withDefaults(entity, parseInput(createSchema, input));
         if (hooks.beforeCreate) values = await hooks.beforeCreate(values, ctx, trx);
         await checkReferences(ctx, trx, values);
+        checkOrder(entity, values);
         const row = { id: newId(), ...values, created_at: now, updated_at: now };
         await repo.insertRow(trx, entity, row);
         const created = entity.decode((await repo.findById(trx, entity, row.id))!);
@@ -153,6 +170,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         let values = parseInput(updateSchema, patch);
         if (hooks.beforeUpdate) values = await hooks.beforeUpdate(values, current, ctx, trx);
         await checkReferences(ctx, trx, { ...entity.decode(current), ...values });
+        checkOrder(entity, { ...entity.decode(current), ...values });
         const before = entity.decode(current) as Record<string, unknown>;
         const diff = Object.fromEntries(Object.entries(values)
           .filter(([k, v]) => !isEqual(before[k], v))

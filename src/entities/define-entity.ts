@@ -18,13 +18,20 @@ export interface EntityOptions<F extends Fields> {
     sort?: (keyof F & string | 'created_at' | 'updated_at')[];
     defaultSort?: string;
   };
-  /** The column that ties a row to a client, for technician scoping ('id' for clients themselves). */
-  clientScope?: (keyof F & string) | 'id';
+  /**
+   * What ties a row to a client, for technician scoping: its client column ('id' for clients themselves),
+   * or `{ via: 'infrastructure_id' }` to take the client of the row it references.
+   */
+  clientScope?: ClientScope<keyof F & string>;
   /** Lowest role that may read and write. Writes always need more than viewer. */
   access?: { read?: Role; write?: Role };
   /** Columns that together must be unique, so a clash is a 409 naming them. */
   unique?: (keyof F & string)[][];
+  /** Pairs of date fields that must be in order when both are set: [earlier, later]. */
+  ordered?: [keyof F & string, keyof F & string][];
 }
+
+export type ClientScope<K extends string = string> = K | 'id' | { via: K };
 
 export type RowOf<F extends Fields> = { id: string; created_at: string; updated_at: string } & {
   [K in keyof F]: F[K]['__type'];
@@ -32,9 +39,10 @@ export type RowOf<F extends Fields> = { id: string; created_at: string; updated_
 
 export interface Entity<F extends Fields = Fields> extends Required<Pick<EntityOptions<F>, 'name' | 'plural' | 'table' | 'path' | 'fields'>> {
   list: { filter: string[]; search: string[]; sort: string[]; defaultSort: string };
-  clientScope?: string;
+  clientScope?: ClientScope;
   access: { read: Role; write: Role };
   unique: string[][];
+  ordered: [string, string][];
   schemas: {
     row: z.ZodObject;
     create: z.ZodObject;
@@ -54,6 +62,8 @@ export interface Entity<F extends Fields = Fields> extends Required<Pick<EntityO
 export const IdParams = z.strictObject({ id: z.uuid().describe('The row id') });
 
 const registry = new Map<string, Entity<any>>();
+
+export const entityByTable = (table: string): Entity | undefined => registry.get(table);
 
 /** Every declared entity that references `table`, for delete checks (restrict -> 409 naming the holder). */
 export const referencesTo = (table: string) =>
@@ -118,6 +128,7 @@ export function defineEntity<F extends Fields>(opts: EntityOptions<F>): Entity<F
     clientScope: opts.clientScope,
     access: { read: opts.access?.read ?? 'viewer', write: opts.access?.write ?? 'technician' },
     unique: opts.unique ?? [],
+    ordered: (opts.ordered ?? []) as [string, string][],
     schemas: { row, create, update, listQuery, page, idParams: IdParams },
     decode(dbRow) {
       const out: Record<string, unknown> = { id: dbRow.id, created_at: dbRow.created_at, updated_at: dbRow.updated_at };

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../db/dialect.js';
 import type { Entity } from './define-entity.js';
+import { scopeCondition } from './scope.js';
 
 /**
  * The generic repository: plain functions taking `db` first. Rows come back as stored
@@ -33,9 +34,8 @@ export async function findPage(db: Kysely<any>, entity: Entity, p: ListParams) {
       eb(sql`lower(${sql.ref(col)})`, 'like', sql`${pattern} escape ${escape}`))));
   }
   if (p.clientIds && entity.clientScope) {
-    const column = entity.clientScope;
     const ids = p.clientIds;
-    query = query.where((eb) => (ids.length ? eb.or([eb(column, 'in', ids), eb(column, 'is', null)]) : eb(column, 'is', null)));
+    query = query.where((eb) => scopeCondition(eb, entity, ids));
   }
   const countRow = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
   const sort = p.sort ?? entity.list.defaultSort;

@@ -4,6 +4,22 @@ import * as m0002 from './0002_machines.js';
 import * as m0003 from './0003_api_keys.js';
 import * as m0004 from './0004_refresh_tokens.js';
 import * as m0005 from './0005_audit_logs.js';
+import * as m0006 from './0006_clients.js';
+import * as m0007 from './0007_tags.js';
+import * as m0008 from './0008_projects.js';
+import * as m0009 from './0009_sessions.js';
+import * as m0010 from './0010_work_items.js';
+import * as m0011 from './0011_tasks.js';
+import * as m0012 from './0012_billable_time.js';
+import * as m0013 from './0013_sites.js';
+import * as m0014 from './0014_infrastructure.js';
+import * as m0015 from './0015_services.js';
+import * as m0016 from './0016_networks.js';
+import * as m0017 from './0017_firewall_rules.js';
+import * as m0018 from './0018_m365_tenants.js';
+import * as m0019 from './0019_work_context.js';
+import * as m0020 from './0020_backup_logs.js';
+import * as m0021 from './0021_tag_junctions.js';
 
 /** Every migration, in order. Names are frozen once shipped; the last one is the schema version. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +28,20 @@ export const migrations: Record<string, Migration> = {
   '0003_api_keys': m0003,
   '0004_refresh_tokens': m0004,
   '0005_audit_logs': m0005,
+  '0006_clients': m0006,
+  '0007_tags': m0007,
+  '0008_projects': m0008,
+  '0009_sessions': m0009,
+  '0010_work_items': m0010,
+  '0011_tasks': m0011,
+  '0012_billable_time': m0012,
+  '0013_sites': m0013,
+  '0014_infrastructure': m0014,
+  '0015_services': m0015,
+  '0016_networks': m0016,
+  '0017_firewall_rules': m0017,
+  '0018_m365_tenants': m0018,
+  '0019_work_context': m0019,
+  '0020_backup_logs': m0020,
+  '0021_tag_junctions': m0021,
 };
