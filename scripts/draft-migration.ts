@@ -42,7 +42,9 @@ for (const table of process.argv.slice(2)) {
   }
   lines.push(`    .addColumn('created_at', t.timestamp, (c) => c.notNull())`);
   lines.push(`    .addColumn('updated_at', t.timestamp, (c) => c.notNull())`);
-  for (const cols of e.unique) lines.push(`    .addUniqueConstraint('${table}_${cols.join('_')}_key', [${cols.map((c) => `'${c}'`).join(', ')}])`);
+  // MariaDB caps identifiers at 64 characters.
+  const constraintName = (cols: string[]) => { const n = `${table}_${cols.join('_')}_key`; return n.length <= 64 ? n : `${table}_${cols.length}col_key`; };
+  for (const cols of e.unique) lines.push(`    .addUniqueConstraint('${constraintName(cols)}', [${cols.map((c) => `'${c}'`).join(', ')}])`);
   lines.push('    .execute();');
   const indexed = new Set<string>(e.unique.map((u) => u[0]));
   const wanted = [...e.refs.map((r) => r.field), ...e.list.filter, ...e.list.sort.filter((s) => s !== 'created_at' && s !== 'updated_at')];

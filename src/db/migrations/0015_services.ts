@@ -32,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('notes', t.string(1000))
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
-    .addUniqueConstraint('service_relationships_from_service_id_to_service_id_relationship_type_key', ['from_service_id', 'to_service_id', 'relationship_type'])
+    .addUniqueConstraint('service_relationships_link_key', ['from_service_id', 'to_service_id', 'relationship_type'])
     .execute();
   await db.schema.createIndex('service_relationships_to_service_id_idx').on('service_relationships').column('to_service_id').execute();
   await db.schema.createIndex('service_relationships_relationship_type_idx').on('service_relationships').column('relationship_type').execute();
