@@ -29,6 +29,9 @@ export function createBillableTimeService(deps: CrudDeps) {
   const { db } = deps;
 
   async function derive(trx: Kysely<any>, row: Record<string, unknown>, ignoreId: string | null) {
+    const locking = dialectOf(trx) !== 'sqlite';
+    // Lock the user first: InnoDB's snapshot starts at the first plain read, so it must come after the lock.
+    if (row.user_id && locking) await trx.selectFrom('users').select('id').where('id', '=', row.user_id).forUpdate().execute();
     const start = String(row.start_time), end = String(row.end_time);
     const minutes = durationMinutes(start, end);
     if (minutes <= 0) throw AppError.validation([{ path: 'end_time', message: 'must be after start_time', code: 'out_of_order' }]);
@@ -42,10 +45,10 @@ export function createBillableTimeService(deps: CrudDeps) {
       throw AppError.unprocessable('No rate: give hourly_rate or set the client\'s default_hourly_rate', [{ path: 'hourly_rate', message: 'is required for billable time when the client has no default rate' }], 'rate_required');
     }
     if (row.user_id) {
-      if (dialectOf(trx) !== 'sqlite') await trx.selectFrom('users').select('id').where('id', '=', row.user_id).forUpdate().execute();
       const clash = await trx.selectFrom('billable_time').select(['id', 'start_time', 'end_time'])
         .where('user_id', '=', row.user_id).where('start_time', '<', end).where('end_time', '>', start)
-        .$if(ignoreId !== null, (q) => q.where('id', '!=', ignoreId!)).executeTakeFirst();
+        .$if(ignoreId !== null, (q) => q.where('id', '!=', ignoreId!))
+        .$if(locking, (q) => q.forUpdate()).executeTakeFirst();
       if (clash) {
         throw AppError.conflict(`This overlaps time entry ${clash.id} (${clash.start_time} to ${clash.end_time})`, 'overlap',
           [{ path: 'start_time', message: `overlaps entry ${clash.id}`, code: 'overlap' }]);
