@@ -149,6 +149,8 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
 
     async create(ctx, input) {
       assertAccess(ctx, entity.access.write, true);
+      // A technician limited to some clients cannot add a client: it would fall outside their own scope.
+      if (entity.clientScope === 'id' && clientLimit(ctx) !== null) throw AppError.forbidden(`Only admins and unscoped technicians add ${entity.plural}`);
       return write(async (trx) => {
         const now = clock.now().toISOString();
         let values = withDefaults(entity, parseInput(createSchema, input));
