@@ -5,6 +5,8 @@ import { APP_VERSION } from '../version.js';
 import { auditCommands } from './commands/audit.js';
 import { dbCommands } from './commands/db.js';
 import { userCommands } from './commands/user.js';
+import { loginCommand } from './commands/login.js';
+import { workCommands } from './commands/work.js';
 import { CliError } from './output.js';
 
 export function buildProgram(): Command {
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   dbCommands(program);
   userCommands(program);
   auditCommands(program);
+  loginCommand(program);
+  workCommands(program);
   return program;
 }
 
