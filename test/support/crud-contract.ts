@@ -118,6 +118,21 @@ export function crudContract(t: () => TestApp, { entity, build, patch }: Contrac
     expect(badId.statusCode).toBe(400);
   });
 
+  it('refuses a wrong type for every writable field, naming it, and stores nothing', async () => {
+    const table = () => t().db.selectFrom(entity.table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const before = Number((await table())?.n);
+    for (const [field, fl] of Object.entries(entity.fields)) {
+      if (fl.spec.readOnly) continue;
+      const wrong = fl.spec.kind === 'string' ? { nested: true } : fl.spec.kind === 'number' ? 'twelve' : fl.spec.kind === 'bool' ? 'yes' : 'not json of the right shape';
+      const res = await t().app.inject({ method: 'POST', url: base, payload: { ...build(), [field]: wrong }, ...as(t().adminHeaders) });
+      expect(res.statusCode, `${field}: ${res.body}`).toBe(400);
+      expect(res.json().errors.map((e: { path: string }) => e.path.split('.')[0]), field).toContain(field);
+    }
+    const huge = await t().app.inject({ method: 'POST', url: base, payload: { ...build(), [Object.keys(entity.fields)[0]]: 'x'.repeat(10 * 1024 * 1024) }, ...as(t().adminHeaders) });
+    expect(huge.statusCode).toBe(413);
+    expect(Number((await table())?.n)).toBe(before);
+  });
+
   it('needs authentication', async () => {
     const res = await t().app.inject({ method: 'GET', url: base });
     expect(res.statusCode).toBe(401);
