@@ -26,6 +26,25 @@ export function createDb(url: string): Db {
   return { db, dialect: target.dialect, close: () => db.destroy() };
 }
 
+/**
+ * Kysely prepares every query anew; on SQLite preparing costs as much as running a point query.
+ * better-sqlite3 statements are reusable (and synchronous, so never in use twice at once): cache them by SQL.
+ */
+function withStatementCache(database: SQLite.Database, max = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => { cache.clear(); database.close(); },
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt) return stmt;
+      stmt = database.prepare(text);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
 function dialectFor(dialect: Dialect, location: string) {
   if (dialect === 'sqlite') {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
@@ -33,7 +52,10 @@ function dialectFor(dialect: Dialect, location: string) {
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     if (location !== ':memory:') database.pragma('journal_mode = WAL');
-    return new SqliteDialect({ database });
+    // Fresh planner statistics where they are missing or stale; without them SQLite may walk a
+    // low-selectivity index (100x slower lists). Cheap: it only analyzes tables that need it.
+    database.pragma('optimize = 0x10002');
+    return new SqliteDialect({ database: withStatementCache(database) });
   }
   if (dialect === 'mysql') {
     const pool = createMysqlPool({

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Migrator, type Kysely } from 'kysely';
 import { migrations } from './migrations/index.js';
 
 const migratorFor = (db: Kysely<any>) =>
@@ -25,10 +25,14 @@ export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus[
   return list.map((m) => ({ name: m.name, applied_at: m.executedAt ? m.executedAt.toISOString() : null }));
 }
 
-/** The name of the last applied migration, or null on an empty database. */
+/** The name of the last applied migration, or null on an empty database (one cheap query: health calls it). */
 export async function schemaVersion(db: Kysely<any>): Promise<string | null> {
-  const applied = (await migrationStatus(db)).filter((m) => m.applied_at);
-  return applied.length ? applied[applied.length - 1].name : null;
+  try {
+    const row = await db.selectFrom(DEFAULT_MIGRATION_TABLE).select((eb) => eb.fn.max('name').as('name')).executeTakeFirst();
+    return (row?.name as string | null) ?? null;
+  } catch {
+    return null; // no migration table yet
+  }
 }
 
 export const latestSchemaVersion = (): string => Object.keys(migrations).sort().at(-1)!;

@@ -183,12 +183,19 @@ export function createAuthService({ db, audit, clock, settings }: { db: Kysely<D
     const invalid = () => AppError.unauthorized('The API key is not valid', 'invalid_api_key');
     const parsed = parseApiKey(key);
     if (!parsed) throw invalid();
-    const row = await db.selectFrom('api_keys').selectAll().where('prefix', '=', parsed.prefix).executeTakeFirst();
-    if (!row || !safeEqualHex(row.key_hash, sha256(parsed.secret))) throw invalid();
+    // One query for the key and its user: this runs on every request a machine or hook makes.
+    const joined = await db.selectFrom('api_keys').innerJoin('users', 'users.id', 'api_keys.user_id')
+      .select(['api_keys.id as key_id', 'api_keys.key_hash', 'api_keys.scopes', 'api_keys.machine_id', 'api_keys.revoked_at',
+        'api_keys.expires_at', 'api_keys.last_used_at'])
+      .select(['users.id', 'users.email', 'users.role', 'users.client_scope', 'users.is_active'])
+      .where('api_keys.prefix', '=', parsed.prefix).executeTakeFirst();
+    if (!joined || !safeEqualHex(joined.key_hash, sha256(parsed.secret))) throw invalid();
+    const row = { ...joined, id: joined.key_id };
     const now = clock.now();
     if (row.revoked_at) throw AppError.unauthorized('This API key was revoked', 'api_key_revoked');
     if (row.expires_at && new Date(row.expires_at) <= now) throw AppError.unauthorized('This API key has expired', 'api_key_expired');
-    const user = await loadActiveUser(row.user_id);
+    if (!Number(joined.is_active)) throw AppError.unauthorized('This account is disabled', 'account_disabled');
+    const user = { id: joined.id, email: joined.email, role: joined.role, client_scope: joined.client_scope } as UsersTable;
     if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_INTERVAL_MS) {
       await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
     }

@@ -1,0 +1,116 @@
+/**
+ * API throughput: `npm run bench:api -- [--database-url URL] [--clients 10000] [--duration 10]`.
+ * Seeds ~90 rows per client (about 1M rows at 10,000 clients) straight into the database, starts the real
+ * server process on it, and drives it with autocannon over loopback. Prints requests/s and latency
+ * percentiles and writes bench/results/api-<dialect>.json. Never run as a test.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { createDb } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import { newId } from '../src/core/ids.js';
+
+const { values: args } = parseArgs({ options: {
+  'database-url': { type: 'string' }, clients: { type: 'string', default: '10000' }, duration: { type: 'string', default: '10' },
+  connections: { type: 'string', default: '20' }, 'skip-seed': { type: 'boolean', default: false },
+} });
+const ROOT = resolve(import.meta.dirname, '..');
+const home = mkdtempSync(join(tmpdir(), 'ct-bench-'));
+const url = args['database-url'] ?? `sqlite:${join(home, 'bench.db')}`;
+const clients = Number(args.clients);
+
+async function seed() {
+  const { db, dialect, close } = createDb(url);
+  await migrateToLatest(db);
+  const now = new Date().toISOString();
+  const base = { created_at: now, updated_at: now };
+  const started = Date.now();
+  let rows = 0;
+  const insert = async (table: string, values: Record<string, unknown>[]) => {
+    for (let i = 0; i < values.length; i += 500) await db.insertInto(table as never).values(values.slice(i, i + 500) as never).execute();
+    rows += values.length;
+  };
+  const ids: string[] = [];
+  for (let chunk = 0; chunk < clients; chunk += 100) {
+    const batch: Record<string, Record<string, unknown>[]> = { clients: [], projects: [], sites: [], infrastructure: [], services: [], networks: [], tasks: [], sessions: [], billable_time: [] };
+    for (let c = chunk; c < Math.min(clients, chunk + 100); c++) {
+      const client = newId();
+      ids.push(client);
+      batch.clients.push({ id: client, name: `Client ${c}`, short_code: `C${c}`, client_type: 'msp_client', status: c % 7 ? 'active' : 'inactive', default_hourly_rate: 100, ...base });
+      for (let p = 0; p < 2; p++) batch.projects.push({ id: newId(), client_id: client, name: `Project ${c}-${p}`, slug: `p-${c}-${p}`, status: 'active', ...base });
+      const site = newId();
+      batch.sites.push({ id: site, client_id: client, name: `HQ ${c}`, vpn_required: 0, ...base });
+      for (let h = 0; h < 10; h++) {
+        const infra = newId();
+        batch.infrastructure.push({ id: infra, client_id: client, site_id: site, asset_type: h % 3 ? 'virtual_machine' : 'physical_server', hostname: `host-${c}-${h}`, status: 'active', has_gui: 0, ...base });
+        for (let s = 0; s < 2; s++) batch.services.push({ id: newId(), infrastructure_id: infra, name: `svc-${h}-${s}`, service_type: 'web', status: 'running', ...base });
+      }
+      for (let n = 0; n < 5; n++) batch.networks.push({ id: newId(), client_id: client, name: `VLAN ${n}`, network_type: 'vlan', cidr: `10.${n}.0.0/24`, vlan_id: n + 1, ...base });
+      for (let t = 0; t < 20; t++) batch.tasks.push({ id: newId(), client_id: client, title: `Task ${t}`, task_type: 'implementation', status: t % 4 ? 'pending' : 'completed', task_order: t, ...base });
+      for (let s = 0; s < 10; s++) batch.sessions.push({ id: newId(), client_id: client, mode: 'msp', status: 'completed', is_billable: 1, started_at: now, ...base });
+      for (let b = 0; b < 20; b++) {
+        const start = Date.UTC(2026, 0, 1) + (c * 20 + b) * 3600_000;
+        batch.billable_time.push({ id: newId(), client_id: client, start_time: new Date(start).toISOString(), end_time: new Date(start + 1800_000).toISOString(), duration_minutes: 30, hourly_rate: 100, amount: 50, is_billable: 1, ...base });
+      }
+    }
+    for (const [table, values] of Object.entries(batch)) await insert(table, values);
+  }
+  if (dialect === 'postgres') await sql`analyze`.execute(db);
+  await close();
+  console.log(`seeded ${rows.toLocaleString()} rows for ${clients.toLocaleString()} clients in ${((Date.now() - started) / 1000).toFixed(1)} s (${dialect})`);
+  return { ids, dialect };
+}
+
+async function startServer() {
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOME: home, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn',
+      CLAUDETOOLS_ADMIN_EMAIL: 'bench@example.test', CLAUDETOOLS_ADMIN_PASSWORD: 'bench password 123', CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try { if ((await fetch(`${base}/api/health`)).ok) return { child, base }; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+function run(name: string, base: string, token: string, paths: string[]) {
+  let i = 0;
+  return new Promise<Record<string, number>>((res, rej) => {
+    autocannon({
+      url: base, connections: Number(args.connections), duration: Number(args.duration),
+      headers: { authorization: `Bearer ${token}` },
+      requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+    }, (err, r) => {
+      if (err) return rej(err);
+      const out = { requests_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+      console.log(`${name.padEnd(28)} ${String(out.requests_per_s).padStart(6)} req/s   p50 ${out.p50_ms} ms   p99 ${out.p99_ms} ms   non-2xx ${out.non2xx}`);
+      res(out);
+    });
+  });
+}
+
+const { ids, dialect } = await seed();
+const { child, base } = await startServer();
+try {
+  const login = await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.test', password: 'bench password 123' }) })).json();
+  const key = (await (await fetch(`${base}/api/api-keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.access_token}` }, body: JSON.stringify({ name: 'bench' }) })).json()).key;
+  const sample = Array.from({ length: 1000 }, (_, i) => ids[(i * 7919) % ids.length]);
+  const results = {
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version }, dialect, clients, connections: Number(args.connections), duration_s: Number(args.duration),
+    get_client: await run('GET /api/clients/{id}', base, key, sample.map((id) => `/api/clients/${id}`)),
+    list_filtered_sorted: await run('GET infrastructure list', base, key, sample.map((id) => `/api/infrastructure?client_id=${id}&asset_type=virtual_machine&sort=-hostname&limit=50`)),
+    list_clients_page: await run('GET /api/clients?status&sort', base, key, sample.slice(0, 50).map((_, i) => `/api/clients?status=active&sort=name&limit=50&offset=${i * 50}`)),
+  };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/api-${dialect}.json`), JSON.stringify(results, null, 2));
+} finally {
+  child.kill('SIGTERM');
+}
