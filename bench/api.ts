@@ -60,7 +60,9 @@ async function seed() {
     }
     for (const [table, values] of Object.entries(batch)) await insert(table, values);
   }
+  // Fresh planner statistics, as a database that has been running a while has them (SQLite: PRAGMA optimize at open).
   if (dialect === 'postgres') await sql`analyze`.execute(db);
+  if (dialect === 'mysql') for (const table of ['clients', 'projects', 'sites', 'infrastructure', 'services', 'networks', 'tasks', 'sessions', 'billable_time']) await sql`analyze table ${sql.table(table)}`.execute(db);
   await close();
   console.log(`seeded ${rows.toLocaleString()} rows for ${clients.toLocaleString()} clients in ${((Date.now() - started) / 1000).toFixed(1)} s (${dialect})`);
   return { ids, dialect };
