@@ -4,6 +4,7 @@ import type { TestApp } from './app.js';
 
 const rand = () => randomBytes(4).toString('hex');
 const ctx = systemContext('test');
+let nextSlot = 0;
 
 /** Random valid create bodies for the MSP entities; parents come from `seedParents`. */
 export const mspBuild = {
@@ -13,7 +14,8 @@ export const mspBuild = {
   work_item: (p: Parents, o: Record<string, unknown> = {}) => ({ client_id: p.client_id, project_id: p.project_id, session_id: p.session_id, category: 'troubleshooting', title: `Work ${rand()}`, priority: 'high', affected_systems: ['dc01'], ...o }),
   task: (p: Parents, o: Record<string, unknown> = {}) => ({ client_id: p.client_id, project_id: p.project_id, title: `Task ${rand()}`, task_type: 'implementation', task_order: 1, ...o }),
   time: (p: Parents, o: Record<string, unknown> = {}) => {
-    const start = Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 1e6) * 60_000 * 3;
+    // Two-hour slots from a per-process counter: one user's entries never overlap by accident.
+    const start = Date.UTC(2026, 0, 1) + nextSlot++ * 120 * 60_000;
     return { client_id: p.client_id, project_id: p.project_id, start_time: new Date(start).toISOString(), end_time: new Date(start + 90 * 60_000).toISOString(), category: 'support', description: 'Patched the server', ...o };
   },
   site: (p: Parents, o: Record<string, unknown> = {}) => ({ client_id: p.client_id, name: `Site ${rand()}`, city: 'Berlin', country: 'DE', timezone: 'Europe/Berlin', vpn_required: true, vpn_subnet: '10.8.0.0/24', gateway_ip: '10.0.0.1', dns_servers: ['10.0.0.2', '2001:db8::53'], ...o }),
