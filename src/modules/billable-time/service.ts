@@ -67,7 +67,6 @@ export function createBillableTimeService(deps: CrudDeps) {
         throw AppError.conflict('This entry is invoiced: only invoice fields, description and category can change', 'invoiced');
       }
       const merged = { ...BillableTime.decode(current), ...patch };
-      if (patch.hourly_rate === undefined && current.hourly_rate != null) merged.hourly_rate = Number(current.hourly_rate);
       return { ...patch, ...(await derive(trx, merged, String(current.id))) };
     },
     beforeDelete(current) {
