@@ -25,6 +25,8 @@ export interface CrudHooks {
   beforeCreate?(values: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<Record<string, unknown>> | Record<string, unknown>;
   beforeUpdate?(patch: Record<string, unknown>, current: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<Record<string, unknown>> | Record<string, unknown>;
   beforeDelete?(current: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<void> | void;
+  /** Runs in the same transaction once a row is created or updated (e.g. to keep a search index in step). */
+  afterWrite?(row: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<void> | void;
 }
 
 export interface CrudSchemas {
@@ -160,6 +162,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         const row = { id: newId(), ...values, created_at: now, updated_at: now };
         await repo.insertRow(trx, entity, row);
         const created = entity.decode((await repo.findById(trx, entity, row.id))!);
+        if (hooks.afterWrite) await hooks.afterWrite(created as Record<string, unknown>, ctx, trx);
         await audit.record(trx, ctx, { action: 'create', entity: entity.table, entity_id: row.id, changes: created, secretFields: entity.secretFields });
         return created;
       });
@@ -180,7 +183,9 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         if (Object.keys(values).length === 0) return before as RowOf<F>;
         await repo.updateRow(trx, entity, id, { ...values, updated_at: clock.now().toISOString() });
         await audit.record(trx, ctx, { action: 'update', entity: entity.table, entity_id: id, changes: diff, secretFields: entity.secretFields });
-        return entity.decode((await repo.findById(trx, entity, id))!);
+        const updated = entity.decode((await repo.findById(trx, entity, id))!);
+        if (hooks.afterWrite) await hooks.afterWrite(updated as Record<string, unknown>, ctx, trx);
+        return updated;
       });
     },
 
