@@ -1,0 +1,62 @@
+import { countTokens } from './tokens.js';
+
+export interface InjectableItem {
+  kind: string;
+  title?: string | null;
+  text: string;
+  /** When the content happened: shown as a date so "when did…" questions can be answered. */
+  at?: string | null;
+}
+
+export interface Injection<T> { text: string; tokens: number; included: T[] }
+
+export const INJECTION_HEADER = '## Memories from earlier sessions (ClaudeTools)';
+
+const FULL_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "8 May 2023": the form people (and answers) use; the time of day rarely matters to recall. */
+export function humanDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : `${d.getUTCDate()} ${FULL_MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** One bullet per item; continuation lines are indented so a multi-line snippet stays one bullet. */
+export function renderItem(item: InjectableItem): string {
+  const date = item.at ? `(${humanDate(item.at)}) ` : '';
+  const label = item.kind === 'conversation' || item.kind === 'snippet' ? '' : `[${item.kind}] `;
+  const title = item.title && !item.text.startsWith(item.title) ? `${item.title}: ` : '';
+  return `- ${date}${label}${title}${item.text.trim().replace(/\n+/g, '\n  ')}`;
+}
+
+/**
+ * The text Claude receives: a header and the items in rank order, as many as fit in `budget`
+ * tokens (cl100k). An item too big for what is left is skipped so smaller ones behind it still fit.
+ */
+export function formatForInjection<T extends InjectableItem>(items: readonly T[], budget: number, options: { limit?: number; header?: string } = {}): Injection<T> {
+  const header = options.header ?? INJECTION_HEADER;
+  const limit = options.limit ?? Infinity;
+  const headerTokens = countTokens(`${header}\n`);
+  if (!items.length || budget <= headerTokens) return { text: '', tokens: 0, included: [] };
+  let used = headerTokens;
+  const included: T[] = [];
+  const lines: string[] = [];
+  for (const item of items) {
+    if (included.length >= limit) break;
+    const line = renderItem(item);
+    const cost = countTokens(`${line}\n`);
+    if (used + cost > budget) continue;
+    used += cost;
+    included.push(item);
+    lines.push(line);
+  }
+  if (!included.length) return { text: '', tokens: 0, included: [] };
+  // Tokens can merge across line joins; the exact count of the whole text is what must fit.
+  let text = `${header}\n${lines.join('\n')}`;
+  let tokens = countTokens(text);
+  while (tokens > budget && lines.length) {
+    lines.pop(); included.pop();
+    text = lines.length ? `${header}\n${lines.join('\n')}` : '';
+    tokens = countTokens(text);
+  }
+  return { text, tokens, included };
+}

@@ -1,0 +1,124 @@
+/**
+ * Ranking: one number per candidate, blended from parts that `explain` shows one by one.
+ * Text relevance is BM25F over the candidates (an item's own words, plus its neighbouring turns'
+ * words at a lower weight), computed here rather than by the database so SQLite, MariaDB and
+ * PostgreSQL rank identically.
+ */
+
+export interface RankWeights {
+  /** BM25 saturation and length normalization. */
+  k1: number;
+  b: number;
+  /** Weight of neighbouring-context terms relative to the item's own. */
+  contextWeight: number;
+  /** Blend weights; text relevance is normalized to 0..1 (share of the best candidate's) before blending. */
+  text: number;
+  tags: number;
+  scope: { project: number; client: number; global: number };
+  recency: number;
+  recencyHalfLifeDays: number;
+  /** An old item keeps at least this share of its recency score, so an old decision still surfaces. */
+  recencyFloor: number;
+  usage: number;
+  relevance: number;
+  pinned: number;
+}
+
+export const DEFAULT_WEIGHTS: RankWeights = {
+  k1: 1.2, b: 0.75, contextWeight: 0.35,
+  text: 1, tags: 0.15, scope: { project: 0.1, client: 0.05, global: 0 },
+  recency: 0.05, recencyHalfLifeDays: 30, recencyFloor: 0.2, usage: 0.03, relevance: 0.05, pinned: 0.2,
+};
+
+export type Scope = 'project' | 'client' | 'global';
+
+export interface Candidate {
+  id: string;
+  /** Stemmed terms of the item's own text (with repeats: term frequency). */
+  terms: string[];
+  /** Stemmed terms of the text around it (neighbouring turns), weighted by contextWeight. */
+  contextTerms: string[];
+  tags: string[];
+  scope: Scope;
+  /** When the content happened (or was stored): recency and `as_of` use it. */
+  at: string;
+  usageCount: number;
+  relevanceScore: number;
+  pinned: boolean;
+}
+
+export interface Breakdown { text: number; bm25: number; tags: number; scope: number; recency: number; usage: number; relevance: number; pinned: number }
+export interface Scored<C> { item: C; score: number; breakdown: Breakdown }
+
+/** Corpus figures BM25 needs; `docCount` and `avgLength` come from the whole scope, not just the candidates. */
+export interface CorpusStats { docCount: number; avgLength: number }
+
+export interface Query { terms: string[]; tags: string[]; now: string }
+
+/** Per query term, how many candidates hold it: every item holding a query term is a candidate, so this is exact. */
+function documentFrequencies(queryTerms: Set<string>, candidates: readonly Candidate[], weights: RankWeights): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const c of candidates) {
+    const seen = new Set<string>();
+    for (const t of c.terms) if (queryTerms.has(t)) seen.add(t);
+    if (weights.contextWeight > 0) for (const t of c.contextTerms) if (queryTerms.has(t)) seen.add(t);
+    for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+  }
+  return df;
+}
+
+function weightedFrequencies(c: Candidate, queryTerms: Set<string>, contextWeight: number): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of c.terms) if (queryTerms.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  if (contextWeight > 0) for (const t of c.contextTerms) if (queryTerms.has(t)) tf.set(t, (tf.get(t) ?? 0) + contextWeight);
+  return tf;
+}
+
+/** BM25F score of each candidate for the query terms (weighted by how often the query repeats a term). */
+export function bm25(query: readonly string[], candidates: readonly Candidate[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): number[] {
+  const queryCounts = new Map<string, number>();
+  for (const t of query) queryCounts.set(t, (queryCounts.get(t) ?? 0) + 1);
+  const queryTerms = new Set(queryCounts.keys());
+  const df = documentFrequencies(queryTerms, candidates, weights);
+  const n = Math.max(stats.docCount, candidates.length);
+  const avg = stats.avgLength > 0 ? stats.avgLength : 1;
+  const idf = new Map([...df].map(([t, d]) => [t, Math.log(1 + (n - d + 0.5) / (d + 0.5))]));
+  return candidates.map((c) => {
+    const length = c.terms.length + weights.contextWeight * c.contextTerms.length;
+    const norm = weights.k1 * (1 - weights.b + weights.b * (length / avg));
+    let s = 0;
+    for (const [t, f] of weightedFrequencies(c, queryTerms, weights.contextWeight)) {
+      s += (idf.get(t) ?? 0) * queryCounts.get(t)! * (f * (weights.k1 + 1)) / (f + norm);
+    }
+    return s;
+  });
+}
+
+const DAY_MS = 86_400_000;
+
+/** Blends text relevance with tags, scope, recency, usage, the item's own relevance and pinning. */
+export function rank<C extends Candidate>(query: Query, candidates: readonly C[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): Scored<C>[] {
+  const raw = bm25(query.terms, candidates, stats, weights);
+  const best = Math.max(0, ...raw);
+  const queryTags = new Set(query.tags);
+  const now = Date.parse(query.now);
+  const scored = candidates.map((item, i) => {
+    const ageDays = Math.max(0, (now - Date.parse(item.at)) / DAY_MS);
+    const decay = Math.pow(0.5, ageDays / weights.recencyHalfLifeDays);
+    const tagHits = queryTags.size ? item.tags.filter((t) => queryTags.has(t)).length / queryTags.size : 0;
+    const breakdown: Breakdown = {
+      bm25: raw[i]!,
+      text: weights.text * (best > 0 ? raw[i]! / best : 0),
+      tags: weights.tags * tagHits,
+      scope: weights.scope[item.scope],
+      recency: weights.recency * (weights.recencyFloor + (1 - weights.recencyFloor) * decay),
+      usage: weights.usage * Math.log1p(Math.max(0, item.usageCount)) / Math.log(10),
+      relevance: weights.relevance * (item.relevanceScore - 1),
+      pinned: item.pinned ? weights.pinned : 0,
+    };
+    const score = breakdown.text + breakdown.tags + breakdown.scope + breakdown.recency + breakdown.usage + breakdown.relevance + breakdown.pinned;
+    return { item, score, breakdown };
+  });
+  // Ties break by time then id, so every database returns the same order.
+  return scored.sort((a, b) => b.score - a.score || (a.item.at < b.item.at ? 1 : a.item.at > b.item.at ? -1 : 0) || (a.item.id < b.item.id ? -1 : 1));
+}

@@ -1,0 +1,69 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Words that carry no topic. Kept short on purpose: BM25's IDF already discounts common words,
+ * and over-eager stopwords throw away answers ("when", "who" are dropped; "not", numbers are kept).
+ */
+const STOPWORDS = new Set(`a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have having he her
+here hers herself him himself his how i if in into is it its itself just let me more most my myself no nor of off on
+once only or other our ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself yourselves also yeah yes oh hey hi ok okay really thanks thank
+s t d ll m re ve don didn doesn isn wasn aren weren won wouldn couldn shouldn hasn haven hadn im ive youre thats
+got get gets getting much many lot lots something anything thing things shes hes theyre were its whats thats`.split(/\s+/));
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Lowercased words of `text`, apostrophes folded so "Caroline's" and "Carolines" agree. */
+export function words(text: string): string[] {
+  return text.toLowerCase().replace(/['’]/g, '').match(WORD) ?? [];
+}
+
+const stemCache = new Map<string, string>();
+
+/** Porter stem, cached: the same few thousand words recur in every text. */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = /^\d/.test(word) ? word : stemmer(word);
+    if (stemCache.size > 100_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
+/** The index terms of a text: words minus stopwords, stemmed. Order and repeats are kept (term frequency). */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) if (!STOPWORDS.has(w) && w.length < 40) out.push(stem(w));
+  return out;
+}
+
+/**
+ * Terms as the databases' full-text indexes store them. MariaDB's InnoDB index skips words shorter
+ * than 3 characters and its built-in stopwords; padding those keeps every term searchable, so all
+ * three databases find exactly the same candidates.
+ */
+const INNODB_STOPWORDS = new Set('a about an are as at be by com de en for from how i in is it la of on or that the this to was what when where who will with und www'.split(' '));
+const PAD = 'qzq';
+
+export function encodeTerm(term: string): string {
+  return term.length < 3 || INNODB_STOPWORDS.has(term) || term.endsWith(PAD) ? term + PAD : term;
+}
+
+export function decodeTerm(token: string): string {
+  return token.endsWith(PAD) ? token.slice(0, -PAD.length) : token;
+}
+
+export function encodeTerms(list: readonly string[]): string {
+  return list.map(encodeTerm).join(' ');
+}
+
+export function decodeTerms(stored: string | null | undefined): string[] {
+  return stored ? stored.split(' ').filter(Boolean).map(decodeTerm) : [];
+}
