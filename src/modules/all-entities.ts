@@ -17,3 +17,4 @@ export { FirewallRule } from './firewall-rules/entity.js';
 export { M365Tenant } from './m365-tenants/entity.js';
 export { FileChange, CommandRun, ProblemSolution, EnvironmentalInsight, FailurePattern } from './work-context/entities.js';
 export { BackupLog } from './backup-logs/entity.js';
+export { ConversationContext, ContextSnippet, DecisionLog, ProjectState } from './context/entities.js';
