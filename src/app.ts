@@ -21,6 +21,8 @@ import { healthRoutes } from './modules/health/routes.js';
 import './modules/all-entities.js';
 import { Machine } from './modules/machines/entity.js';
 import { buildMspServices, mspRoutes } from './modules/msp.js';
+import { buildContextServices } from './modules/context/service.js';
+import { contextRoutes } from './modules/context/routes.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserService } from './modules/users/service.js';
@@ -58,6 +60,7 @@ export function buildServices(deps: AppDeps) {
   return {
     db, clock, audit, auth,
     ...buildMspServices(crud),
+    context: buildContextServices(crud),
     users: createUserService({ ...crud, auth }),
     apiKeys: createApiKeyService(crud),
     machines: createCrudService(Machine, crud),
@@ -101,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   apiKeyRoutes(app, services.apiKeys);
   machineRoutes(app, services.machines);
   mspRoutes(app, services, services.machines);
+  contextRoutes(app, services.context, services);
   auditRoutes(app, { db: services.db, audit: services.audit });
 
   await app.ready();
