@@ -4,14 +4,14 @@
  * server process on it, and drives it with autocannon over loopback. Prints requests/s and latency
  * percentiles and writes bench/results/api-<dialect>.json. Never run as a test.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { createDb } from '../src/db/database.js';
+import { ROOT, startServer } from './support/server.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { newId } from '../src/core/ids.js';
 
@@ -19,7 +19,6 @@ const { values: args } = parseArgs({ options: {
   'database-url': { type: 'string' }, clients: { type: 'string', default: '10000' }, duration: { type: 'string', default: '10' },
   connections: { type: 'string', default: '20' }, 'skip-seed': { type: 'boolean', default: false },
 } });
-const ROOT = resolve(import.meta.dirname, '..');
 const home = mkdtempSync(join(tmpdir(), 'ct-bench-'));
 const url = args['database-url'] ?? `sqlite:${join(home, 'bench.db')}`;
 const clients = Number(args.clients);
@@ -68,21 +67,6 @@ async function seed() {
   return { ids, dialect };
 }
 
-async function startServer() {
-  const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOME: home, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn',
-      CLAUDETOOLS_ADMIN_EMAIL: 'bench@example.test', CLAUDETOOLS_ADMIN_PASSWORD: 'bench password 123', CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`${base}/api/health`)).ok) return { child, base }; } catch { /* starting */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
-}
-
 function run(name: string, base: string, token: string, paths: string[]) {
   let i = 0;
   return new Promise<Record<string, number>>((res, rej) => {
@@ -100,10 +84,9 @@ function run(name: string, base: string, token: string, paths: string[]) {
 }
 
 const { ids, dialect } = await seed();
-const { child, base } = await startServer();
+const server = await startServer(url, home);
+const { base, key } = server;
 try {
-  const login = await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.test', password: 'bench password 123' }) })).json();
-  const key = (await (await fetch(`${base}/api/api-keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.access_token}` }, body: JSON.stringify({ name: 'bench' }) })).json()).key;
   const sample = Array.from({ length: 1000 }, (_, i) => ids[(i * 7919) % ids.length]);
   const results = {
     machine: { cores: (await import('node:os')).cpus().length, node: process.version }, dialect, clients, connections: Number(args.connections), duration_s: Number(args.duration),
@@ -114,5 +97,5 @@ try {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/api-${dialect}.json`), JSON.stringify(results, null, 2));
 } finally {
-  child.kill('SIGTERM');
+  server.stop();
 }

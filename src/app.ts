@@ -23,6 +23,9 @@ import { Machine } from './modules/machines/entity.js';
 import { buildMspServices, mspRoutes } from './modules/msp.js';
 import { buildContextServices } from './modules/context/service.js';
 import { contextRoutes } from './modules/context/routes.js';
+import { prepareMemory } from './modules/memory/prepare.js';
+import { memoryRoutes } from './modules/memory/routes.js';
+import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserService } from './modules/users/service.js';
@@ -60,7 +63,8 @@ export function buildServices(deps: AppDeps) {
   return {
     db, clock, audit, auth,
     ...buildMspServices(crud),
-    context: buildContextServices(crud),
+    context: buildContextServices(crud, prepareMemory),
+    memory: createMemoryService(crud),
     users: createUserService({ ...crud, auth }),
     apiKeys: createApiKeyService(crud),
     machines: createCrudService(Machine, crud),
@@ -105,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   machineRoutes(app, services.machines);
   mspRoutes(app, services, services.machines);
   contextRoutes(app, services.context, services);
+  memoryRoutes(app, services.memory);
   auditRoutes(app, { db: services.db, audit: services.audit });
 
   await app.ready();

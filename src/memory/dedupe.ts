@@ -1,33 +1,39 @@
 import { contentHash } from './hash.js';
 
 /** Jaccard similarity of two term sets: 1 for the same words, 0 for none shared. */
-export function similarity(a: readonly string[], b: readonly string[]): number {
-  const A = new Set(a);
-  const B = new Set(b);
-  if (!A.size && !B.size) return 1;
+export function similarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (!a.size && !b.size) return 1;
   let shared = 0;
-  for (const t of A) if (B.has(t)) shared++;
-  return shared / (A.size + B.size - shared);
+  for (const t of a) if (b.has(t)) shared++;
+  return shared / (a.size + b.size - shared);
 }
 
 export const NEAR_DUPLICATE = 0.85;
 
 /**
- * Keeps the first of each group of duplicates, in order: exact (same normalized text) and near
- * (term sets at least `threshold` alike, e.g. the same note re-saved with a word changed).
+ * Remembers what was kept and says whether a new item repeats it: exactly (same normalized text)
+ * or nearly (term sets at least `threshold` alike, e.g. the same note re-saved with a word changed).
  */
-export function dedupe<T>(items: readonly T[], textOf: (item: T) => string, termsOf: (item: T) => readonly string[], threshold = NEAR_DUPLICATE): T[] {
-  const hashes = new Set<string>();
-  const kept: T[] = [];
-  const keptTerms: (readonly string[])[] = [];
-  for (const item of items) {
-    const hash = contentHash(textOf(item));
-    if (hashes.has(hash)) continue;
-    const t = termsOf(item);
-    if (t.length >= 4 && keptTerms.some((k) => similarity(k, t) >= threshold)) continue;
-    hashes.add(hash);
-    kept.push(item);
-    keptTerms.push(t);
+export class Deduper {
+  private hashes = new Set<string>();
+  private kept: ReadonlySet<string>[] = [];
+  constructor(private threshold = NEAR_DUPLICATE) {}
+
+  /** True if `text` repeats something kept; otherwise keeps it and returns false. */
+  seen(text: string, terms: readonly string[]): boolean {
+    const hash = contentHash(text);
+    if (this.hashes.has(hash)) return true;
+    const set = new Set(terms);
+    // Jaccard >= t needs the smaller set to be at least t of the larger: skip the rest cheaply.
+    if (set.size >= 4 && this.kept.some((k) => Math.min(k.size, set.size) >= this.threshold * Math.max(k.size, set.size) && similarity(k, set) >= this.threshold)) return true;
+    this.hashes.add(hash);
+    this.kept.push(set);
+    return false;
   }
-  return kept;
+}
+
+/** Keeps the first of each group of duplicates, in order. */
+export function dedupe<T>(items: readonly T[], textOf: (item: T) => string, termsOf: (item: T) => readonly string[], threshold = NEAR_DUPLICATE): T[] {
+  const deduper = new Deduper(threshold);
+  return items.filter((item) => !deduper.seen(textOf(item), termsOf(item)));
 }

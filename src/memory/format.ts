@@ -6,6 +6,8 @@ export interface InjectableItem {
   text: string;
   /** When the content happened: shown as a date so "when did…" questions can be answered. */
   at?: string | null;
+  /** Tokens of `text` when known: lets an item that cannot fit be skipped without rendering it. */
+  tokens?: number;
 }
 
 export interface Injection<T> { text: string; tokens: number; included: T[] }
@@ -32,7 +34,14 @@ export function renderItem(item: InjectableItem): string {
  * The text Claude receives: a header and the items in rank order, as many as fit in `budget`
  * tokens (cl100k). An item too big for what is left is skipped so smaller ones behind it still fit.
  */
-export function formatForInjection<T extends InjectableItem>(items: readonly T[], budget: number, options: { limit?: number; header?: string } = {}): Injection<T> {
+export interface FormatOptions<T> {
+  limit?: number;
+  header?: string;
+  /** Called for an item that fits; returning false leaves it out (e.g. a near-duplicate of one already in). */
+  accept?: (item: T) => boolean;
+}
+
+export function formatForInjection<T extends InjectableItem>(items: readonly T[], budget: number, options: FormatOptions<T> = {}): Injection<T> {
   const header = options.header ?? INJECTION_HEADER;
   const limit = options.limit ?? Infinity;
   const headerTokens = countTokens(`${header}\n`);
@@ -41,10 +50,12 @@ export function formatForInjection<T extends InjectableItem>(items: readonly T[]
   const included: T[] = [];
   const lines: string[] = [];
   for (const item of items) {
-    if (included.length >= limit) break;
+    if (included.length >= limit || budget - used < 8) break;
+    if (item.tokens !== undefined && used + item.tokens > budget) continue;
     const line = renderItem(item);
     const cost = countTokens(`${line}\n`);
     if (used + cost > budget) continue;
+    if (options.accept && !options.accept(item)) continue;
     used += cost;
     included.push(item);
     lines.push(line);

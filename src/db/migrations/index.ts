@@ -21,6 +21,7 @@ import * as m0019 from './0019_work_context.js';
 import * as m0020 from './0020_backup_logs.js';
 import * as m0021 from './0021_tag_junctions.js';
 import * as m0022 from './0022_context_tables.js';
+import * as m0023 from './0023_memory_search.js';
 
 /** Every migration, in order. Names are frozen once shipped; the last one is the schema version. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0020_backup_logs': m0020,
   '0021_tag_junctions': m0021,
   '0022_context_tables': m0022,
+  '0023_memory_search': m0023,
 };

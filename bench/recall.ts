@@ -1,0 +1,77 @@
+/**
+ * Recall speed at scale: `npm run bench:recall -- [--database-url URL] [--sizes 10000,100000] [--queries 2000]`.
+ * Builds a synthetic corpus of work conversations across 50 projects through the real ingest API,
+ * then times recall through HTTP, one request at a time, at each size. Reports ingest turns/s,
+ * recall p50/p95/p99 and the server's peak RSS; writes bench/results/recall-<dialect>.json.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { client, percentile, ROOT, startServer } from './support/server.js';
+
+const { values: args } = parseArgs({ options: {
+  'database-url': { type: 'string' }, sizes: { type: 'string', default: '10000,100000' }, queries: { type: 'string', default: '2000' },
+} });
+const home = mkdtempSync(join(tmpdir(), 'ct-recall-'));
+const url = args['database-url'] ?? `sqlite:${join(home, 'recall.db')}`;
+const dialect = url.split(':')[0]!.replace('postgresql', 'postgres');
+const sizes = args.sizes!.split(',').map(Number);
+const PROJECTS = 50;
+const TURNS_PER_SESSION = 20;
+
+/** A small deterministic PRNG, so every run and every database sees the same corpus. */
+let seed = 42;
+const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const pick = <T>(list: readonly T[]) => list[Math.floor(random() ** 1.6 * list.length)]!; // skewed: some words are common
+
+const SUBJECTS = ['the login service', 'the backup job', 'the VPN tunnel', 'the Exchange mailbox', 'the billing export', 'the firewall rule', 'the DNS zone',
+  'the React dashboard', 'the Postgres replica', 'the printer queue', 'the Intune policy', 'the CI pipeline', 'the Redis cache', 'the SharePoint site',
+  'the nginx proxy', 'the Docker image', 'the SSL certificate', 'the Active Directory sync', 'the API gateway', 'the cron schedule'];
+const VERBS = ['fails after', 'was migrated to', 'times out behind', 'now depends on', 'was rolled back because of', 'needs a restart after', 'was patched for',
+  'logs errors about', 'was moved onto', 'conflicts with'];
+const OBJECTS = ['the new subnet', 'a stale token', 'the weekly update', 'TLS 1.3', 'the Azure tenant', 'the old hostname', 'a missing index', 'the disk quota',
+  'the MFA rollout', 'port 8443', 'the staging database', 'a memory leak', 'the license renewal', 'the Windows update', 'the Debian upgrade'];
+const DETAILS = ['Fixed by raising the timeout to 30s.', 'Ticket 4411 tracks it.', 'Run `systemctl restart app` to recover.', 'See src/server/config.ts line 40.',
+  'The client asked for a report by Friday.', 'We chose WireGuard instead of OpenVPN.', 'Rollback plan is in the runbook.', 'Happens only on Mondays.'];
+
+function sentence(): string {
+  return `${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)}. ${pick(DETAILS)}`.replace(/^./, (c) => c.toUpperCase());
+}
+
+const server = await startServer(url, home);
+const call = client(server);
+const results: Record<string, unknown>[] = [];
+try {
+  const run = Date.now().toString(36);
+  const projects: string[] = [];
+  for (let p = 0; p < PROJECTS; p++) projects.push((await call('POST', '/api/projects', { name: `Recall bench ${p}`, slug: `recall-${run}-${p}` })).id);
+  let stored = 0;
+  let session = 0;
+  for (const size of sizes) {
+    const started = performance.now();
+    let turns = 0;
+    while (stored < size) {
+      const batch = Array.from({ length: TURNS_PER_SESSION }, (_, i) => ({ ref: `s${session}:${i}`, role: i % 2 ? 'assistant' : 'user', text: sentence() }));
+      await call('POST', '/api/memory/ingest', { project_id: projects[session % PROJECTS], session: { external_id: `bench-${run}-${session}` }, turns: batch });
+      stored += batch.length; turns += batch.length; session++;
+    }
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const latencies: number[] = [];
+    for (let q = 0; q < Number(args.queries); q++) {
+      const query = `${pick(SUBJECTS).replace('the ', '')} ${pick(OBJECTS).replace('the ', '')}`;
+      const t = performance.now();
+      await call('POST', '/api/memory/recall', { query, project_id: projects[q % PROJECTS], token_budget: 1000, record_usage: false });
+      latencies.push(performance.now() - t);
+    }
+    latencies.sort((a, b) => a - b);
+    const rssMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const row = { items: stored, ingest_turns_per_s: Math.round(turns / ingestSeconds), recall_ms: { p50: +percentile(latencies, 50).toFixed(2), p95: +percentile(latencies, 95).toFixed(2), p99: +percentile(latencies, 99).toFixed(2) }, server_peak_rss_mb: Math.round(rssMb) };
+    console.log(`${dialect} ${stored.toLocaleString()} turns: ingest ${row.ingest_turns_per_s} turns/s; recall p50 ${row.recall_ms.p50} ms, p95 ${row.recall_ms.p95} ms, p99 ${row.recall_ms.p99} ms; server peak RSS ${row.server_peak_rss_mb} MB`);
+    results.push(row);
+  }
+} finally {
+  server.stop();
+}
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(join(ROOT, `bench/results/recall-${dialect}.json`), JSON.stringify({ dialect, projects: PROJECTS, results }, null, 2));

@@ -1,0 +1,53 @@
+/** Starts the real server process for a benchmark and hands back an API key: benches measure what users run. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const ADMIN = { email: 'bench@example.test', password: 'bench password 123' };
+
+export interface BenchServer { child: ChildProcess; base: string; key: string; stop(): void }
+
+export async function startServer(databaseUrl: string, home: string): Promise<BenchServer> {
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOME: home, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn',
+      CLAUDETOOLS_ADMIN_EMAIL: ADMIN.email, CLAUDETOOLS_ADMIN_PASSWORD: ADMIN.password, CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = () => { child.kill('SIGTERM'); };
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return { child, base, key: await apiKey(base), stop };
+    } catch { /* still starting */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error('server did not start');
+}
+
+async function apiKey(base: string): Promise<string> {
+  const post = (path: string, body: unknown, token?: string) => fetch(`${base}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
+  }).then((r) => r.json() as Promise<any>);
+  const login = await post('/api/auth/login', ADMIN);
+  return (await post('/api/api-keys', { name: 'bench' }, login.access_token)).key;
+}
+
+/** A JSON API call with the bench's key; throws with the problem body on a non-2xx answer. */
+export function client(server: BenchServer) {
+  return async function call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${server.base}${path}`, {
+      method, headers: { authorization: `Bearer ${server.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : null) as T;
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

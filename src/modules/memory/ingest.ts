@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.js';
+import type { RequestContext } from '../../core/context.js';
+import { newId } from '../../core/ids.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { constraintViolation } from '../../db/dialect.js';
+import { chunkTurns } from '../../memory/chunk.js';
+import { compressConversation, extractDecisions } from './compress-shim.js';
+import { redactSecrets } from '../../memory/redact.js';
+import { extractTags } from '../../memory/tags.js';
+import { encodeTerms } from '../../memory/text.js';
+import { countTokens } from '../../memory/tokens.js';
+import type { AuditService } from '../audit/service.js';
+import { prepareMemory, type MemoryKind } from './prepare.js';
+import type { IngestInput, IngestOutput } from './schemas.js';
+import type { ResolvedScope } from './scope.js';
+
+/** A conversation this long gets a summary item beside its turns. */
+const SUMMARY_MIN_TURNS = 6;
+const INSERT_BATCH = 200;
+
+interface Row extends Record<string, unknown> { id: string }
+
+function ledgerKey(input: IngestInput): string {
+  if (input.idempotency_key) return `key:${input.idempotency_key}`;
+  const { idempotency_key: _, ...rest } = input;
+  return `auto:${createHash('sha256').update(canonicalJson(rest)).digest('hex')}`;
+}
+
+async function insertMany(trx: Kysely<any>, table: string, rows: Record<string, unknown>[]) {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) await trx.insertInto(table).values(rows.slice(i, i + INSERT_BATCH)).execute();
+}
+
+/** Finds or starts the session the turns belong to, by the caller's external id. */
+async function sessionFor(trx: Kysely<any>, input: IngestInput, scope: ResolvedScope, now: string): Promise<string | null> {
+  if (!input.session) return null;
+  const found = await trx.selectFrom('sessions').select('id').where('external_session_id', '=', input.session.external_id).executeTakeFirst();
+  if (found) return found.id as string;
+  const id = newId();
+  await trx.insertInto('sessions').values({
+    id, external_session_id: input.session.external_id, project_id: scope.projectId, client_id: scope.clientId, machine_id: input.machine_id ?? null,
+    title: input.session.title ?? null, started_at: input.session.started_at ?? input.turns[0]?.at ?? now,
+    mode: 'normal', status: 'active', is_billable: 0, created_at: now, updated_at: now,
+  }).execute();
+  return id;
+}
+
+/** Pieces already stored for the same turn with the same content (a hook resending overlapping turns). */
+async function existingPieces(trx: Kysely<any>, projectId: string | null, hashes: string[]): Promise<Set<string>> {
+  if (!hashes.length) return new Set();
+  const rows = await trx.selectFrom('context_snippets').select(['content_hash', 'source_refs'])
+    .where('content_hash', 'in', [...new Set(hashes)])
+    .where((eb) => (projectId ? eb('project_id', '=', projectId) : eb('project_id', 'is', null))).execute();
+  return new Set(rows.flatMap((r) => (JSON.parse(r.source_refs as string) as string[]).map((ref) => `${r.content_hash}|${ref}`)));
+}
+
+export interface IngestDeps { db: Kysely<any>; audit: AuditService; clock: Clock }
+
+/**
+ * Stores a batch of conversation turns as recallable memory, all or nothing: one snippet per turn
+ * (long turns split), a summary of the batch, and the decisions stated in it. Every item lists the
+ * refs of exactly the turns whose content it holds. Retrying the same request stores nothing new.
+ */
+export async function ingest(deps: IngestDeps, ctx: RequestContext, input: IngestInput, scope: ResolvedScope): Promise<IngestOutput> {
+  const key = ledgerKey(input);
+  try {
+    return await deps.db.transaction().execute((trx) => store(trx, deps, ctx, input, scope, key));
+  } catch (err) {
+    // A concurrent or earlier request with the same key won the ledger row: answer with what it stored.
+    if (constraintViolation(err)?.kind !== 'unique') throw err;
+    const previous = await deps.db.selectFrom('memory_ingests').select('result').where('idempotency_key', '=', key).executeTakeFirst();
+    if (!previous) throw err;
+    return { ...(JSON.parse(previous.result as string) as IngestOutput), duplicate: true };
+  }
+}
+
+async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, input: IngestInput, scope: ResolvedScope, key: string): Promise<IngestOutput> {
+  const now = deps.clock.now().toISOString();
+  const ingestId = newId();
+  // The ledger row goes first: a concurrent retry blocks on its unique key until this commits, then fails over to it.
+  await trx.insertInto('memory_ingests').values({ id: ingestId, idempotency_key: key, project_id: scope.projectId, session_id: null, result: '{}', created_at: now }).execute();
+  const sessionId = await sessionFor(trx, input, scope, now);
+  const base = { project_id: scope.projectId, client_id: scope.clientId, session_id: sessionId, relevance_score: 1, usage_count: 0, pinned: 0, created_at: now, updated_at: now };
+  const fallbackAt = input.session?.started_at ?? now;
+
+  const pieces = chunkTurns(input.turns);
+  const snippets: Row[] = pieces.map((p) => {
+    const values = { ...base, id: newId(), category: 'conversation', title: null, dense_content: p.text, tags: extractTags(p.text),
+      structured_data: JSON.stringify({ speaker: p.speaker, role: p.role }), source_refs: [p.ref], occurred_at: p.at ?? fallbackAt };
+    return { ...values, ...prepareMemory('context_snippet', values), context_terms: encodeTerms(p.contextTerms), context_count: p.contextTerms.length };
+  });
+  const seen = await existingPieces(trx, scope.projectId, snippets.map((s) => s.content_hash as string));
+  const fresh = snippets.filter((s) => !seen.has(`${s.content_hash}|${(s.source_refs as string[])[0]}`));
+
+  const contexts: Row[] = [];
+  const cleanTurns = input.turns.map((t) => ({ ...t, text: redactSecrets(t.text) })).filter((t) => t.text.trim());
+  if (cleanTurns.length >= SUMMARY_MIN_TURNS && fresh.length) {
+    const summary = compressConversation(cleanTurns);
+    if (summary.dense_summary && summary.source_refs.length) {
+      const values = { ...base, id: newId(), machine_id: input.machine_id ?? null, context_type: 'session_summary',
+        title: (input.session?.title ?? summary.title).slice(0, 200) || 'Conversation', dense_summary: summary.dense_summary,
+        key_decisions: JSON.stringify(summary.key_decisions), current_state: summary.current_state || null, tags: summary.tags,
+        source_refs: summary.source_refs, occurred_at: cleanTurns.at(-1)?.at ?? fallbackAt };
+      contexts.push({ ...values, ...prepareMemory('conversation_context', { ...values, key_decisions: summary.key_decisions }), context_terms: '', context_count: 0 });
+    }
+  }
+
+  const decisions: Row[] = cleanTurns.flatMap((t) => (fresh.some((s) => (s.source_refs as string[])[0] === t.ref) ? extractDecisions(t.text) : []).map((d) => {
+    const values = { ...base, id: newId(), decision_type: d.decision_type, impact: d.impact, decision_text: d.decision_text, rationale: d.rationale,
+      alternatives_considered: d.alternatives_considered, tags: extractTags(d.decision_text), source_refs: [t.ref], occurred_at: t.at ?? fallbackAt };
+    return { ...values, ...prepareMemory('decision_log', values), context_terms: '', context_count: 0 };
+  }));
+
+  await insertItems(trx, 'context_snippets', 'context_snippet_tags', 'snippet_id', fresh);
+  await insertItems(trx, 'conversation_contexts', 'conversation_context_tags', 'context_id', contexts);
+  await insertItems(trx, 'decision_logs', 'decision_log_tags', 'decision_id', decisions);
+
+  const all: [MemoryKind, Row][] = [...fresh.map((r) => ['context_snippet', r] as [MemoryKind, Row]),
+    ...contexts.map((r) => ['conversation_context', r] as [MemoryKind, Row]), ...decisions.map((r) => ['decision_log', r] as [MemoryKind, Row])];
+  const result: IngestOutput = {
+    ingest_id: ingestId, session_id: sessionId, duplicate: false,
+    stored: { snippets: fresh.length, contexts: contexts.length, decisions: decisions.length, skipped_duplicates: snippets.length - fresh.length },
+    items: all.map(([kind, r]) => ({ id: r.id, kind, source_refs: r.source_refs as string[] })),
+    tokens_in: input.turns.reduce((n, t) => n + countTokens(t.text), 0),
+    tokens_stored: all.reduce((n, [, r]) => n + Number(r.tokens), 0),
+  };
+  await trx.updateTable('memory_ingests').set({ session_id: sessionId, result: JSON.stringify(result) }).where('id', '=', ingestId).execute();
+  await deps.audit.record(trx, ctx, { action: 'ingest', entity: 'memory_ingests', entity_id: ingestId,
+    changes: { project_id: scope.projectId, session_id: sessionId, turns: input.turns.length, ...result.stored, tokens_in: result.tokens_in, tokens_stored: result.tokens_stored } });
+  return result;
+}
+
+async function insertItems(trx: Kysely<any>, table: string, tagTable: string, tagKey: string, rows: Row[]) {
+  if (!rows.length) return;
+  await insertMany(trx, table, rows.map((r) => ({ ...r, tags: JSON.stringify(r.tags), source_refs: JSON.stringify(r.source_refs) })));
+  await insertMany(trx, tagTable, rows.flatMap((r) => [...new Set(r.tags as string[])].map((tag) => ({ [tagKey]: r.id, tag }))));
+}

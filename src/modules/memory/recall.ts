@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.js';
+import type { RequestContext } from '../../core/context.js';
+import { clientLimit } from '../../entities/policy.js';
+import { Deduper } from '../../memory/dedupe.js';
+import { formatForInjection } from '../../memory/format.js';
+import { rank, DEFAULT_WEIGHTS, type Candidate, type RankWeights, type Scope } from '../../memory/score.js';
+import { extractTags } from '../../memory/tags.js';
+import { decodeTerms, terms } from '../../memory/text.js';
+import { countTokens } from '../../memory/tokens.js';
+import type { RecallInput, RecallOutput } from './schemas.js';
+import type { ResolvedScope } from './scope.js';
+import { findCandidates, scopeStats, type CandidateRow } from './search.js';
+import { bumpUsage } from '../context/service.js';
+
+/** Per table: more matches than this are a query too vague to rank well anyway. */
+const CANDIDATE_CAP = 3000;
+
+interface Ranked extends Candidate { row: CandidateRow }
+
+/** What a caller sees an item as: turns of a conversation, a snippet, a session summary or a decision. */
+function kindOf(row: CandidateRow): string {
+  if (row.kind === 'context_snippet') return row.label === 'conversation' ? 'conversation' : 'snippet';
+  return row.kind === 'conversation_context' ? 'summary' : 'decision';
+}
+
+function scopeOf(row: CandidateRow, scope: ResolvedScope): Scope {
+  if (scope.projectId && row.project_id === scope.projectId) return 'project';
+  if (!scope.projectId && !scope.clientId) return 'project';
+  if (scope.clientId && row.client_id === scope.clientId) return 'client';
+  return 'global';
+}
+
+export interface RecallDeps { db: Kysely<any>; clock: Clock; weights?: RankWeights }
+
+/**
+ * Candidates from the full-text index, ranked by the engine, near-duplicates dropped, then as many
+ * as fit in the token budget (and the limit), formatted for injection.
+ */
+export async function recall(deps: RecallDeps, ctx: RequestContext, input: RecallInput, scope: ResolvedScope): Promise<RecallOutput> {
+  const weights = deps.weights ?? DEFAULT_WEIGHTS;
+  const now = input.as_of ?? deps.clock.now().toISOString();
+  const queryTerms = terms(input.query);
+  const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: input.tags };
+  const [rows, stats] = await Promise.all([findCandidates(deps.db, queryTerms, search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
+
+  const candidates: Ranked[] = rows.map((row) => ({
+    row, id: row.id, terms: decodeTerms(row.search_terms), contextTerms: decodeTerms(row.context_terms), tags: JSON.parse(row.tags) as string[],
+    scope: scopeOf(row, scope), at: row.occurred_at ?? row.created_at, usageCount: Number(row.usage_count),
+    relevanceScore: Number(row.relevance_score), pinned: Boolean(Number(row.pinned)),
+  }));
+  const avgLength = stats.docCount ? (stats.termCount + weights.contextWeight * stats.contextCount) / stats.docCount : 1;
+  const ranked = rank({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], now }, candidates, { docCount: stats.docCount, avgLength }, weights);
+  const deduper = new Deduper();
+  const injection = formatForInjection(ranked.map((r) => ({ kind: kindOf(r.item.row), title: r.item.row.title, text: r.item.row.text, at: r.item.at, tokens: r.item.row.kind === 'context_snippet' ? Number(r.item.row.tokens) : undefined, scored: r })),
+    input.token_budget, { limit: input.limit, accept: (i) => !deduper.seen(i.text, i.scored.item.terms) });
+
+  const items = injection.included.map(({ scored: { item, score, breakdown } }) => ({
+    id: item.id, kind: kindOf(item.row), title: item.row.title, text: item.row.text, score: Number(score.toFixed(6)),
+    source_refs: JSON.parse(item.row.source_refs) as string[], tags: item.tags, created_at: item.row.created_at,
+    occurred_at: item.row.occurred_at, tokens: countTokens(item.row.text),
+    ...(input.explain ? { explain: breakdown } : {}),
+  }));
+  if (input.record_usage && items.length) {
+    const used = injection.included.map((i) => i.scored.item.row);
+    const at = deps.clock.now().toISOString();
+    for (const kind of new Set(used.map((r) => r.kind))) await bumpUsage(deps.db, kind, used.filter((r) => r.kind === kind).map((r) => r.id), at);
+  }
+  return { items, text: injection.text, tokens: injection.tokens, candidates: rows.length };
+}

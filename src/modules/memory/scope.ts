@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import type { RequestContext } from '../../core/context.js';
+import { AppError } from '../../core/errors.js';
+import { inClientScope } from '../../entities/policy.js';
+
+export interface ResolvedScope { projectId: string | null; clientId: string | null }
+
+/**
+ * The project and client a memory request is about. An unknown or out-of-scope id is 422 naming
+ * the field (the same answer either way, so scope does not leak existence); a project implies its client.
+ */
+export async function resolveScope(db: Kysely<any>, ctx: RequestContext, input: { project_id?: string; client_id?: string }): Promise<ResolvedScope> {
+  let clientId = input.client_id ?? null;
+  let projectId: string | null = null;
+  if (input.project_id) {
+    const project = await db.selectFrom('projects').select(['id', 'client_id']).where('id', '=', input.project_id).executeTakeFirst();
+    if (!project || !inClientScope(ctx, project.client_id)) throw AppError.unknownReference('project_id', 'projects', input.project_id);
+    if (clientId && project.client_id && clientId !== project.client_id) {
+      throw AppError.unprocessable('project_id belongs to another client', [{ path: 'project_id', message: 'the project belongs to another client than client_id', code: 'client_mismatch' }], 'client_mismatch');
+    }
+    projectId = project.id as string;
+    clientId = (project.client_id as string | null) ?? clientId;
+  }
+  if (input.client_id) {
+    const client = await db.selectFrom('clients').select('id').where('id', '=', input.client_id).executeTakeFirst();
+    if (!client || !inClientScope(ctx, client.id)) throw AppError.unknownReference('client_id', 'clients', input.client_id);
+  }
+  return { projectId, clientId };
+}

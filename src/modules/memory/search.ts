@@ -1,0 +1,113 @@
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { dialectOf } from '../../db/dialect.js';
+import { encodeTerm } from '../../memory/text.js';
+import type { MemoryKind } from './prepare.js';
+
+/** How each recallable table maps onto one candidate shape. */
+const SOURCES = [
+  { kind: 'context_snippet', table: 'context_snippets', tagTable: 'context_snippet_tags', tagKey: 'snippet_id',
+    title: sql<string | null>`title`, text: sql<string>`dense_content`, label: sql<string>`category`, expires: true },
+  { kind: 'conversation_context', table: 'conversation_contexts', tagTable: 'conversation_context_tags', tagKey: 'context_id',
+    title: sql<string | null>`title`, text: sql<string>`coalesce(dense_summary, title)`, label: sql<string>`context_type`, expires: true },
+  { kind: 'decision_log', table: 'decision_logs', tagTable: 'decision_log_tags', tagKey: 'decision_id',
+    title: sql<string | null>`null`, text: sql<string>`decision_text`, label: sql<string>`decision_type`, expires: false },
+] as const;
+
+export interface CandidateRow {
+  kind: MemoryKind;
+  id: string;
+  label: string;
+  title: string | null;
+  text: string;
+  project_id: string | null;
+  client_id: string | null;
+  tags: string;
+  source_refs: string;
+  usage_count: number;
+  relevance_score: number;
+  pinned: number | boolean;
+  occurred_at: string | null;
+  created_at: string;
+  search_terms: string | null;
+  context_terms: string | null;
+  tokens: number;
+}
+
+export interface SearchScope {
+  projectId?: string | null;
+  /** The project's client (or the client asked for): its other items count as nearby. */
+  clientId?: string | null;
+  /** Clients the actor may see; null for all. Global items (no client) are visible to everyone. */
+  allowedClients: string[] | null;
+  /** Items that happened after this are not recalled. */
+  asOf: string;
+  tags: string[];
+}
+
+/** Items in reach of the scope: the project's, its client's, and global ones; never another client's. */
+function scopeFilter(source: (typeof SOURCES)[number], s: SearchScope): Expression<SqlBool> {
+  const parts = [sql`coalesce(occurred_at, created_at) <= ${s.asOf}`];
+  if (source.expires) parts.push(sql`(expires_at is null or expires_at > ${s.asOf})`);
+  if (s.projectId || s.clientId) {
+    const near = [sql`(project_id is null and client_id is null)`];
+    if (s.projectId) near.push(sql`project_id = ${s.projectId}`);
+    if (s.clientId) near.push(sql`client_id = ${s.clientId}`);
+    parts.push(sql`(${sql.join(near, sql` or `)})`);
+  }
+  if (s.allowedClients) {
+    parts.push(s.allowedClients.length ? sql`(client_id is null or client_id in (${sql.join(s.allowedClients)}))` : sql`client_id is null`);
+  }
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
+}
+
+function tagFilter(source: (typeof SOURCES)[number], tags: string[]): Expression<SqlBool> {
+  if (!tags.length) return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`id in (select ${sql.ref(source.tagKey)} from ${sql.table(source.tagTable)} where tag in (${sql.join(tags)}))`;
+}
+
+/** The native full-text condition: the row holds at least one of the (encoded) terms, in its own text or its context. */
+function matches(db: Kysely<any>, table: string, terms: string[]): Expression<SqlBool> {
+  const encoded = [...new Set(terms.map(encodeTerm))];
+  switch (dialectOf(db)) {
+    case 'sqlite':
+      return sql<SqlBool>`rowid in (select rowid from ${sql.table(`${table}_fts`)} where ${sql.table(`${table}_fts`)} match ${encoded.map((t) => `"${t}"`).join(' OR ')})`;
+    case 'mysql':
+      return sql<SqlBool>`match(search_terms, context_terms) against (${encoded.join(' ')} in boolean mode)`;
+    default:
+      return sql<SqlBool>`to_tsvector('simple'::regconfig, coalesce(search_terms, '') || ' ' || coalesce(context_terms, '')) @@ to_tsquery('simple'::regconfig, ${encoded.join(' | ')})`;
+  }
+}
+
+const COLUMNS = (source: (typeof SOURCES)[number]) => [
+  sql<string>`${source.kind}`.as('kind'), 'id', source.label.as('label'), source.title.as('title'), source.text.as('text'),
+  'project_id', 'client_id', 'tags', 'source_refs', 'usage_count', 'relevance_score', 'pinned', 'occurred_at', 'created_at',
+  'search_terms', 'context_terms', 'tokens',
+] as const;
+
+/**
+ * Every item in scope holding a query term, from the three recallable tables. The set is complete
+ * (up to `cap` per table), not ranked: the engine ranks, so all three databases agree.
+ * With no terms (a query of only stopwords) the newest items in scope are the candidates.
+ */
+export async function findCandidates(db: Kysely<any>, terms: string[], scope: SearchScope, cap: number): Promise<CandidateRow[]> {
+  const rows = await Promise.all(SOURCES.map((source) => {
+    let q = db.selectFrom(source.table).select(COLUMNS(source) as any)
+      .where(scopeFilter(source, scope)).where(tagFilter(source, scope.tags));
+    q = terms.length ? q.where(matches(db, source.table, terms)) : q.orderBy('created_at', 'desc');
+    return q.limit(cap).execute() as Promise<CandidateRow[]>;
+  }));
+  return rows.flat();
+}
+
+export interface ScopeStats { docCount: number; termCount: number; contextCount: number }
+
+/** Size of the searchable corpus in scope, for BM25's document frequency and length normalization. */
+export async function scopeStats(db: Kysely<any>, scope: SearchScope): Promise<ScopeStats> {
+  const rows = await Promise.all(SOURCES.map((source) => db.selectFrom(source.table)
+    .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(term_count), 0)`.as('terms'), sql<number>`coalesce(sum(context_count), 0)`.as('context')])
+    .where(scopeFilter(source, scope)).where(tagFilter(source, scope.tags)).executeTakeFirstOrThrow()));
+  return rows.reduce((acc, r) => ({ docCount: acc.docCount + Number(r.n), termCount: acc.termCount + Number(r.terms), contextCount: acc.contextCount + Number(r.context) }),
+    { docCount: 0, termCount: 0, contextCount: 0 });
+}
+
+export const MEMORY_SOURCES = SOURCES;
