@@ -108,6 +108,16 @@ describeEachDialect('context recall endpoints', (t) => {
       }
     });
 
+    it('is recorded by writers only: a viewer gets 403 and the count stays', async () => {
+      const viewer = await t().makeUser('viewer');
+      const row = await create('context-snippets', build.context_snippet(p));
+      const res = await t().app.inject({ method: 'POST', url: `/api/context-snippets/${row.id}/use`, headers: viewer.headers });
+      expect(res.statusCode).toBe(403);
+      expect((await inject('GET', `/api/context-snippets/${row.id}`)).json().usage_count).toBe(0);
+      const put = await t().app.inject({ method: 'PUT', url: `/api/project-states/by-project/${p.project_id}`, payload: {}, headers: viewer.headers });
+      expect(put.statusCode).toBe(403);
+    });
+
     it('bumpUsage bumps many rows in one call and skips unknown ids', async () => {
       const rows = [await create('decision-logs', build.decision_log(p)), await create('decision-logs', build.decision_log(p))];
       const now = '2026-05-05T05:05:05.000Z';
