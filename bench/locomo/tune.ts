@@ -1,7 +1,7 @@
 /** In-memory tuning loop for the ranking (no server): same engine functions, candidates simulated exactly. */
 import { loadLocomo } from './dataset.js';
 import { terms } from '../../src/memory/text.js';
-import { rank, DEFAULT_WEIGHTS, type Candidate, type RankWeights } from '../../src/memory/score.js';
+import { frequenciesOf, rank, DEFAULT_WEIGHTS, type Candidate, type RankWeights } from '../../src/memory/score.js';
 import { countTokens } from '../../src/memory/tokens.js';
 
 const data = loadLocomo(process.argv[2] ?? '/work/shared/datasets/locomo/locomo10.dev.json');
@@ -9,7 +9,7 @@ const W: RankWeights = { ...DEFAULT_WEIGHTS, ...JSON.parse(process.env.W ?? '{}'
 const WINDOW = Number(process.env.WINDOW ?? 1);
 const CTX = Number(process.env.CTX ?? 0);
 
-interface Item extends Candidate { text: string; refs: string[] }
+interface Item { id: string; at: string; terms: string[]; contextTerms: string[]; text: string; refs: string[]; tok?: number }
 
 function buildItems(conv: ReturnType<typeof loadLocomo>[number]): Item[] {
   const items: Item[] = [];
@@ -19,7 +19,7 @@ function buildItems(conv: ReturnType<typeof loadLocomo>[number]): Item[] {
       const group = s.turns.slice(i, i + WINDOW);
       const own = turnTerms.slice(i, i + WINDOW).flat();
       const ctx = [...turnTerms.slice(Math.max(0, i - CTX), i).flat(), ...turnTerms.slice(i + WINDOW, i + WINDOW + CTX).flat()];
-      items.push({ id: group[0]!.ref, terms: own, contextTerms: ctx, tags: [], scope: 'project', at: group[0]!.at, usageCount: 0, relevanceScore: 1, pinned: false,
+      items.push({ id: group[0]!.ref, terms: own, contextTerms: ctx, at: group[0]!.at,
         text: group.map((t) => t.text).join('\n'), refs: group.map((t) => t.ref) });
     }
   }
@@ -34,13 +34,15 @@ for (const conv of data) {
   for (const q of conv.questions) {
     const qt = terms(q.question);
     const qs = new Set(qt);
-    const cands = items.filter((c) => c.terms.some((t) => qs.has(t)) || c.contextTerms.some((t) => qs.has(t)));
+    const cands = items.filter((c) => c.terms.some((t) => qs.has(t)) || c.contextTerms.some((t) => qs.has(t)))
+      .map((item): Candidate & { item: Item } => ({ item, id: item.id, termFrequencies: frequenciesOf(item.terms, qs), contextFrequencies: frequenciesOf(item.contextTerms, qs),
+        length: item.terms.length, contextLength: item.contextTerms.length, tags: [], scope: 'project', at: item.at, usageCount: 0, relevanceScore: 1, pinned: false }));
     const ranked = rank({ terms: qt, tags: [], now: conv.lastDate }, cands, { docCount: items.length, avgLength: avg }, W);
     const ev = new Set(q.evidence);
-    const recallAt = (k: number) => { const got = new Set(ranked.slice(0, k).flatMap((r) => r.item.refs)); return q.evidence.filter((e) => got.has(e)).length / ev.size; };
+    const recallAt = (k: number) => { const got = new Set(ranked.slice(0, k).flatMap((r) => r.item.item.refs)); return q.evidence.filter((e) => got.has(e)).length / ev.size; };
     const budgeted = (budget: number) => {
       let used = 0; const got = new Set<string>();
-      for (const r of ranked) { const t = ((r.item as any).tok ??= countTokens(r.item.text) + 1); if (used + t > budget) continue; used += t; r.item.refs.forEach((x) => got.add(x)); }
+      for (const r of ranked) { const t = (r.item.item.tok ??= countTokens(r.item.item.text) + 1); if (used + t > budget) continue; used += t; r.item.item.refs.forEach((x) => got.add(x)); }
       return q.evidence.filter((e) => got.has(e)).length / ev.size;
     };
     add('r@5', recallAt(5)); add('r@10', recallAt(10)); add('r@25', recallAt(25));

@@ -34,10 +34,13 @@ export type Scope = 'project' | 'client' | 'global';
 
 export interface Candidate {
   id: string;
-  /** Stemmed terms of the item's own text (with repeats: term frequency). */
-  terms: string[];
-  /** Stemmed terms of the text around it (neighbouring turns), weighted by contextWeight. */
-  contextTerms: string[];
+  /** How often each query term occurs in the item's own text (stemmed; absent terms may be left out). */
+  termFrequencies: ReadonlyMap<string, number>;
+  /** The same for the text around it (neighbouring turns), weighted by contextWeight. */
+  contextFrequencies: ReadonlyMap<string, number>;
+  /** Terms in the item's own text, and in its context. */
+  length: number;
+  contextLength: number;
   tags: string[];
   scope: Scope;
   /** When the content happened (or was stored): recency and `as_of` use it. */
@@ -45,6 +48,13 @@ export interface Candidate {
   usageCount: number;
   relevanceScore: number;
   pinned: boolean;
+}
+
+/** Counts of `wanted` terms in a term list. */
+export function frequenciesOf(list: readonly string[], wanted: ReadonlySet<string>): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of list) if (wanted.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return tf;
 }
 
 export interface Breakdown { text: number; bm25: number; tags: number; scope: number; recency: number; usage: number; relevance: number; pinned: number }
@@ -56,39 +66,31 @@ export interface CorpusStats { docCount: number; avgLength: number }
 export interface Query { terms: string[]; tags: string[]; now: string }
 
 /** Per query term, how many candidates hold it: every item holding a query term is a candidate, so this is exact. */
-function documentFrequencies(queryTerms: Set<string>, candidates: readonly Candidate[], weights: RankWeights): Map<string, number> {
+function documentFrequencies(candidates: readonly Candidate[], weights: RankWeights): Map<string, number> {
   const df = new Map<string, number>();
   for (const c of candidates) {
-    const seen = new Set<string>();
-    for (const t of c.terms) if (queryTerms.has(t)) seen.add(t);
-    if (weights.contextWeight > 0) for (const t of c.contextTerms) if (queryTerms.has(t)) seen.add(t);
+    const seen = new Set(c.termFrequencies.keys());
+    if (weights.contextWeight > 0) for (const t of c.contextFrequencies.keys()) seen.add(t);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
   }
   return df;
-}
-
-function weightedFrequencies(c: Candidate, queryTerms: Set<string>, contextWeight: number): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const t of c.terms) if (queryTerms.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
-  if (contextWeight > 0) for (const t of c.contextTerms) if (queryTerms.has(t)) tf.set(t, (tf.get(t) ?? 0) + contextWeight);
-  return tf;
 }
 
 /** BM25F score of each candidate for the query terms (weighted by how often the query repeats a term). */
 export function bm25(query: readonly string[], candidates: readonly Candidate[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): number[] {
   const queryCounts = new Map<string, number>();
   for (const t of query) queryCounts.set(t, (queryCounts.get(t) ?? 0) + 1);
-  const queryTerms = new Set(queryCounts.keys());
-  const df = documentFrequencies(queryTerms, candidates, weights);
+  const df = documentFrequencies(candidates, weights);
   const n = Math.max(stats.docCount, candidates.length);
   const avg = stats.avgLength > 0 ? stats.avgLength : 1;
   const idf = new Map([...df].map(([t, d]) => [t, Math.log(1 + (n - d + 0.5) / (d + 0.5))]));
   return candidates.map((c) => {
-    const length = c.terms.length + weights.contextWeight * c.contextTerms.length;
+    const length = c.length + weights.contextWeight * c.contextLength;
     const norm = weights.k1 * (1 - weights.b + weights.b * (length / avg));
     let s = 0;
-    for (const [t, f] of weightedFrequencies(c, queryTerms, weights.contextWeight)) {
-      s += (idf.get(t) ?? 0) * queryCounts.get(t)! * (f * (weights.k1 + 1)) / (f + norm);
+    for (const [t, q] of queryCounts) {
+      const f = (c.termFrequencies.get(t) ?? 0) + weights.contextWeight * (c.contextFrequencies.get(t) ?? 0);
+      if (f > 0) s += (idf.get(t) ?? 0) * q * (f * (weights.k1 + 1)) / (f + norm);
     }
     return s;
   });

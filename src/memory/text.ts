@@ -67,3 +67,32 @@ export function encodeTerms(list: readonly string[]): string {
 export function decodeTerms(stored: string | null | undefined): string[] {
   return stored ? stored.split(' ').filter(Boolean).map(decodeTerm) : [];
 }
+
+/** Occurrences of `token` as a whole space-separated token of `stored`. */
+function countToken(stored: string, token: string): number {
+  let n = 0;
+  for (let i = stored.indexOf(token); i !== -1; i = stored.indexOf(token, i + token.length)) {
+    const end = i + token.length;
+    if ((i === 0 || stored.charCodeAt(i - 1) === 32) && (end === stored.length || stored.charCodeAt(end) === 32)) n++;
+  }
+  return n;
+}
+
+/** Query terms paired with their stored (encoded) form, computed once per query. */
+export function encodedQuery(queryTerms: Iterable<string>): [term: string, encoded: string][] {
+  return [...new Set(queryTerms)].map((t) => [t, encodeTerm(t)]);
+}
+
+/**
+ * Counts of the query's terms in a stored (encoded) term string, without decoding or splitting it:
+ * ranking only needs the frequencies of the few terms asked for.
+ */
+export function storedFrequencies(stored: string | null | undefined, query: readonly [string, string][]): Map<string, number> {
+  const tf = new Map<string, number>();
+  if (!stored) return tf;
+  for (const [term, encoded] of query) {
+    const n = countToken(stored, encoded);
+    if (n) tf.set(term, n);
+  }
+  return tf;
+}

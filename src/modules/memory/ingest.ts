@@ -6,7 +6,7 @@ import { newId } from '../../core/ids.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { constraintViolation } from '../../db/dialect.js';
 import { chunkTurns } from '../../memory/chunk.js';
-import { compressConversation, extractDecisions } from './compress-shim.js';
+import { compressConversation, extractDecisions } from '../../memory/compress.js';
 import { redactSecrets } from '../../memory/redact.js';
 import { extractTags } from '../../memory/tags.js';
 import { encodeTerms } from '../../memory/text.js';

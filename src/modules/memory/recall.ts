@@ -6,7 +6,7 @@ import { Deduper } from '../../memory/dedupe.js';
 import { formatForInjection } from '../../memory/format.js';
 import { rank, DEFAULT_WEIGHTS, type Candidate, type RankWeights, type Scope } from '../../memory/score.js';
 import { extractTags } from '../../memory/tags.js';
-import { decodeTerms, terms } from '../../memory/text.js';
+import { decodeTerms, encodedQuery, storedFrequencies, terms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { RecallInput, RecallOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
@@ -44,8 +44,10 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: input.tags };
   const [rows, stats] = await Promise.all([findCandidates(deps.db, queryTerms, search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
 
+  const wanted = encodedQuery(queryTerms);
   const candidates: Ranked[] = rows.map((row) => ({
-    row, id: row.id, terms: decodeTerms(row.search_terms), contextTerms: decodeTerms(row.context_terms), tags: JSON.parse(row.tags) as string[],
+    row, id: row.id, termFrequencies: storedFrequencies(row.search_terms, wanted), contextFrequencies: storedFrequencies(row.context_terms, wanted),
+    length: Number(row.term_count), contextLength: Number(row.context_count), tags: JSON.parse(row.tags) as string[],
     scope: scopeOf(row, scope), at: row.occurred_at ?? row.created_at, usageCount: Number(row.usage_count),
     relevanceScore: Number(row.relevance_score), pinned: Boolean(Number(row.pinned)),
   }));
@@ -53,7 +55,7 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const ranked = rank({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], now }, candidates, { docCount: stats.docCount, avgLength }, weights);
   const deduper = new Deduper();
   const injection = formatForInjection(ranked.map((r) => ({ kind: kindOf(r.item.row), title: r.item.row.title, text: r.item.row.text, at: r.item.at, tokens: r.item.row.kind === 'context_snippet' ? Number(r.item.row.tokens) : undefined, scored: r })),
-    input.token_budget, { limit: input.limit, accept: (i) => !deduper.seen(i.text, i.scored.item.terms) });
+    input.token_budget, { limit: input.limit, accept: (i) => !deduper.seen(i.text, decodeTerms(i.scored.item.row.search_terms)) });
 
   const items = injection.included.map(({ scored: { item, score, breakdown } }) => ({
     id: item.id, kind: kindOf(item.row), title: item.row.title, text: item.row.text, score: Number(score.toFixed(6)),

@@ -30,6 +30,8 @@ export interface CandidateRow {
   created_at: string;
   search_terms: string | null;
   context_terms: string | null;
+  term_count: number;
+  context_count: number;
   tokens: number;
 }
 
@@ -81,7 +83,7 @@ function matches(db: Kysely<any>, table: string, terms: string[]): Expression<Sq
 const COLUMNS = (source: (typeof SOURCES)[number]) => [
   sql<string>`${source.kind}`.as('kind'), 'id', source.label.as('label'), source.title.as('title'), source.text.as('text'),
   'project_id', 'client_id', 'tags', 'source_refs', 'usage_count', 'relevance_score', 'pinned', 'occurred_at', 'created_at',
-  'search_terms', 'context_terms', 'tokens',
+  'search_terms', 'context_terms', 'term_count', 'context_count', 'tokens',
 ] as const;
 
 /**
