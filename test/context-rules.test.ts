@@ -190,15 +190,23 @@ describeEachDialect('context recall: server-owned columns', (t) => {
   let p: Parents;
   beforeAll(async () => { p = await seedParents(t()); });
 
-  it('by default hold the content hash and cl100k tokens of the text; the same text in other case hashes the same', async () => {
-    const body = build.context_snippet(p, { title: 'Resolver', dense_content: 'Restart unbound, then flush the cache.' });
-    const first = (await t().app.inject({ method: 'POST', url: '/api/context-snippets', payload: body, headers: t().adminHeaders })).json();
-    const text = memoryText('context_snippet', first);
+  it('without a prepare() hold the content hash and cl100k tokens of the item text', async () => {
+    const { audit, clock } = t().services;
+    const s = buildContextServices({ db: t().db, audit, clock });
+    const row = await s.contextSnippets.create(systemContext(), { title: 'Resolver', dense_content: 'Restart unbound, then flush the cache.' });
+    const text = memoryText('context_snippet', row);
     expect(text).toBe('Resolver\nRestart unbound, then flush the cache.');
-    expect(first.content_hash).toBe(contentHash(text));
-    expect(first.tokens).toBe(countTokens(text));
-    const again = (await t().app.inject({ method: 'POST', url: '/api/context-snippets', payload: { ...body, title: 'RESOLVER', dense_content: 'restart unbound then flush the cache' }, headers: t().adminHeaders })).json();
+    expect(row).toMatchObject({ content_hash: contentHash(text), tokens: countTokens(text) });
+  });
+
+  it('through the API: the same text in other case and punctuation hashes the same, and hidden columns stay hidden', async () => {
+    const body = build.context_snippet(p, { title: 'Resolver', dense_content: 'Restart unbound, then flush the cache.' });
+    const post = async (b: object) => (await t().app.inject({ method: 'POST', url: '/api/context-snippets', payload: b, headers: t().adminHeaders })).json();
+    const first = await post(body);
+    const again = await post({ ...body, dense_content: 'restart  unbound then flush the cache' });
+    expect(first.content_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(again.content_hash).toBe(first.content_hash);
+    expect(first.tokens).toBeGreaterThan(0);
     const dupes = await t().app.inject({ method: 'GET', url: `/api/context-snippets?content_hash=${first.content_hash}`, headers: t().adminHeaders });
     expect(dupes.json().items.map((r: { id: string }) => r.id).sort()).toEqual([first.id, again.id].sort());
     expect(first).not.toHaveProperty('search_terms');
