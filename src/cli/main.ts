@@ -6,6 +6,7 @@ import { auditCommands } from './commands/audit.js';
 import { dbCommands } from './commands/db.js';
 import { userCommands } from './commands/user.js';
 import { loginCommand } from './commands/login.js';
+import { memoryCommands } from './commands/memory.js';
 import { workCommands } from './commands/work.js';
 import { CliError } from './output.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   auditCommands(program);
   loginCommand(program);
   workCommands(program);
+  memoryCommands(program);
   return program;
 }
 
