@@ -46,7 +46,8 @@ describe('claudetools remember and recall over HTTP', () => {
     const r = ok(['recall', 'firewall port', '--project', 'acme-portal']);
     expect(r.stdout).toContain('port 8443 behind the Fortigate');
     expect(r.stdout).toContain('Synology');
-    expect(r.stdout).toMatch(/\n\d+ memories, \d+ tokens\n$/);
+    expect(r.stderr).toMatch(/\d+ memories, \d+ tokens\n$/);
+    expect(r.stdout).not.toMatch(/memories, \d+ tokens/);
 
     const tagged = json(['recall', 'firewall port', '--project', 'acme-portal', '--tags', 'NETWORK']);
     expect(tagged.items.map((i: { id: string }) => i.id)).toEqual([id]);

@@ -37,7 +37,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const dim = (line: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[2m${line}\x1b[22m` : line);
+const dim = (line: string) => (process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[2m${line}\x1b[22m` : line);
 const preview = (text: string, n = 60) => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
@@ -68,8 +68,9 @@ export function memoryCommands(program: Command): void {
       } else {
         process.stdout.write(answer.text ? `${answer.text}\n` : '(no memories)\n');
       }
+      // The count goes to stderr so `claudetools recall … | …` pipes exactly what Claude would receive.
       const n = answer.items.length;
-      process.stdout.write(dim(`${n} ${n === 1 ? 'memory' : 'memories'}, ${answer.tokens} tokens`) + '\n');
+      process.stderr.write(dim(`${n} ${n === 1 ? 'memory' : 'memories'}, ${answer.tokens} tokens`) + '\n');
     });
 
   program.command('remember <text>').description('Store a fact as a context snippet; "-" reads the text from stdin (over the HTTP API)')
