@@ -28,7 +28,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     } else if (dialect === 'mysql') {
       await sql.raw(`ALTER TABLE ${table} ADD FULLTEXT INDEX ${table}_ft (search_terms, context_terms)`).execute(db);
     } else {
-      await sql.raw(`CREATE INDEX ${table}_fts_idx ON ${table} USING gin (to_tsvector('simple'::regconfig, coalesce(search_terms, '') || ' ' || coalesce(context_terms, '')))`).execute(db);
+      // Stored, not an expression index: when the planner starts from the project index instead, it reads
+      // the vector rather than re-parsing every row's terms.
+      await sql.raw(`ALTER TABLE ${table} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(search_terms, '') || ' ' || coalesce(context_terms, ''))) STORED`).execute(db);
+      await sql.raw(`CREATE INDEX ${table}_fts_idx ON ${table} USING gin (search_vector)`).execute(db);
     }
   }
 
@@ -53,6 +56,7 @@ export async function down(db: Kysely<any>): Promise<void> {
       await sql.raw(`ALTER TABLE ${table} DROP INDEX ${table}_ft`).execute(db);
     } else {
       await sql.raw(`DROP INDEX ${table}_fts_idx`).execute(db);
+      await db.schema.alterTable(table).dropColumn('search_vector').execute();
     }
     await db.schema.alterTable(table).dropColumn('context_count').execute();
     await db.schema.alterTable(table).dropColumn('context_terms').execute();

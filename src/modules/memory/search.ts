@@ -76,7 +76,7 @@ function matches(db: Kysely<any>, table: string, terms: string[]): Expression<Sq
     case 'mysql':
       return sql<SqlBool>`match(search_terms, context_terms) against (${encoded.join(' ')} in boolean mode)`;
     default:
-      return sql<SqlBool>`to_tsvector('simple'::regconfig, coalesce(search_terms, '') || ' ' || coalesce(context_terms, '')) @@ to_tsquery('simple'::regconfig, ${encoded.join(' | ')})`;
+      return sql<SqlBool>`search_vector @@ to_tsquery('simple'::regconfig, ${encoded.join(' | ')})`;
   }
 }
 
