@@ -124,3 +124,12 @@ export function rank<C extends Candidate>(query: Query, candidates: readonly C[]
   // Ties break by time then id, so every database returns the same order.
   return scored.sort((a, b) => b.score - a.score || (a.item.at < b.item.at ? 1 : a.item.at > b.item.at ? -1 : 0) || (a.item.id < b.item.id ? -1 : 1));
 }
+
+/**
+ * One item's score and breakdown for a query. BM25 needs the corpus, so `stats` describes it;
+ * text relevance is normalized against the item itself (1 when any query term matches): use `rank`
+ * to compare items with each other.
+ */
+export function scoreRelevance<C extends Candidate>(item: C, query: Query, stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): Scored<C> {
+  return rank(query, [item], stats, weights)[0]!;
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkTurns, splitText } from '../../src/memory/chunk.js';
 import { Deduper, dedupe } from '../../src/memory/dedupe.js';
 import { formatForInjection, INJECTION_HEADER } from '../../src/memory/format.js';
-import { DEFAULT_WEIGHTS, frequenciesOf, rank, type Candidate } from '../../src/memory/score.js';
+import { DEFAULT_WEIGHTS, frequenciesOf, rank, scoreRelevance, type Candidate } from '../../src/memory/score.js';
 import { decodeTerms, encodeTerms, encodedQuery, storedFrequencies, terms } from '../../src/memory/text.js';
 import { countTokens } from '../../src/memory/tokens.js';
 
@@ -67,6 +67,14 @@ describe('rank (golden)', () => {
     const ranked = rank({ terms: query, tags: [], now: NOW }, [unrelated, answer, question], { docCount: 3, avgLength: 4 });
     expect(ranked.map((r) => r.item.id)).toEqual(['q', 'a', 'u']);
     expect(ranked[1]!.breakdown.bm25).toBeGreaterThan(0);
+  });
+
+  it('scores one item with the same breakdown rank gives it', () => {
+    const pinned = items[3]!;
+    const alone = scoreRelevance(pinned, q, { docCount: 5, avgLength: 5 });
+    expect(alone.breakdown.pinned).toBe(DEFAULT_WEIGHTS.pinned);
+    expect(alone.breakdown.text).toBe(1);
+    expect(scoreRelevance(items[0]!, q, { docCount: 5, avgLength: 5 }).breakdown.text).toBe(0);
   });
 
   it('is deterministic: ties break by time, then id', () => {
