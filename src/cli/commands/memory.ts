@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { apiClient, qs, type ApiClient } from '../api-client.js';
+import { apiClient } from '../api-client.js';
+import { resolveHandle } from '../handles.js';
 import { CliError, printJson, printTable } from '../output.js';
 
 type Row = Record<string, any>;
@@ -12,16 +13,6 @@ interface RecallAnswer {
   candidates: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A project by id or slug, a client by id or short code: the id, or a CliError naming the handle. */
-async function resolve(api: ApiClient, path: 'projects' | 'clients', field: 'slug' | 'short_code', value: string | undefined): Promise<string | undefined> {
-  if (value === undefined) return undefined;
-  if (UUID.test(value)) return value;
-  const page = await api.get<Page>(`/api/${path}${qs({ [field]: value, limit: 1 })}`);
-  if (!page.items.length) throw new CliError(`No ${path.replace(/s$/, '')} with ${field} ${value}`);
-  return page.items[0].id;
-}
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -55,7 +46,7 @@ export function memoryCommands(program: Command): void {
       const limit = positiveInt('--limit', o.limit);
       const api = apiClient();
       const answer = await api.post<RecallAnswer>('/api/memory/recall', {
-        query, project_id: await resolve(api, 'projects', 'slug', o.project), client_id: await resolve(api, 'clients', 'short_code', o.client),
+        query, project_id: await resolveHandle(api, 'projects', 'slug', o.project), client_id: await resolveHandle(api, 'clients', 'short_code', o.client),
         token_budget: tokenBudget, limit, tags: tagList(o.tags), explain: Boolean(o.explain),
       });
       if (o.json) return printJson(answer);
@@ -82,7 +73,7 @@ export function memoryCommands(program: Command): void {
       if (!text.trim()) throw new CliError(arg === '-' ? 'Nothing to remember: stdin was empty' : 'Nothing to remember: the text is empty');
       const api = apiClient();
       const row = await api.post<Row>('/api/context-snippets', {
-        dense_content: text, project_id: await resolve(api, 'projects', 'slug', o.project), client_id: await resolve(api, 'clients', 'short_code', o.client),
+        dense_content: text, project_id: await resolveHandle(api, 'projects', 'slug', o.project), client_id: await resolveHandle(api, 'clients', 'short_code', o.client),
         tags: tagList(o.tags), category: o.category, title: o.title, pinned: o.pin ? true : undefined,
       });
       if (o.json) return printJson(row);

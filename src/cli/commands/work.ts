@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { apiClient, qs, type ApiClient } from '../api-client.js';
+import { apiClient, qs } from '../api-client.js';
+import { resolveHandle } from '../handles.js';
 import { CliError, printJson, printTable } from '../output.js';
 
 type Row = Record<string, any>;
@@ -7,14 +8,6 @@ type Page = { items: Row[]; total: number };
 
 const show = (json: boolean, rows: Row[], columns: string[]) => (json ? printJson(rows) : printTable(rows, columns));
 
-/** Accepts an id or a human handle (client short code, project slug) and returns the id. */
-async function resolve(api: ApiClient, path: string, field: string, value: string | undefined): Promise<string | undefined> {
-  if (!value) return undefined;
-  if (/^[0-9a-f-]{36}$/i.test(value)) return value;
-  const page = await api.get<Page>(`/api/${path}${qs({ [field]: value, limit: 1 })}`);
-  if (!page.items.length) throw new CliError(`No ${path.replace(/s$/, '')} with ${field} ${value}`);
-  return page.items[0].id;
-}
 
 export function workCommands(program: Command): void {
   const client = program.command('client').description('Clients (over the HTTP API)');
@@ -29,7 +22,7 @@ export function workCommands(program: Command): void {
   client.command('show <client>').description('A client by short code or id, with its sites and projects').option('--json')
     .action(async (handle, o) => {
       const api = apiClient();
-      const id = await resolve(api, 'clients', 'short_code', handle);
+      const id = await resolveHandle(api, 'clients', 'short_code', handle);
       const [row, sites, projects] = await Promise.all([api.get<Row>(`/api/clients/${id}`), api.get<Page>(`/api/clients/${id}/sites`), api.get<Page>(`/api/clients/${id}/projects`)]);
       if (o.json) return printJson({ ...row, sites: sites.items, projects: projects.items });
       process.stdout.write(`${row.name} (${row.short_code}) ${row.status}, rate ${row.default_hourly_rate ?? '-'}\n\nSites\n`);
@@ -42,13 +35,13 @@ export function workCommands(program: Command): void {
   project.command('list').option('--client <client>', 'short code or id').option('--status <status>').option('--json')
     .action(async (o) => {
       const api = apiClient();
-      const p = await api.get<Page>(`/api/projects${qs({ client_id: await resolve(api, 'clients', 'short_code', o.client), status: o.status, limit: 500 })}`);
+      const p = await api.get<Page>(`/api/projects${qs({ client_id: await resolveHandle(api, 'clients', 'short_code', o.client), status: o.status, limit: 500 })}`);
       show(o.json, p.items, ['slug', 'name', 'status', 'client_id', 'id']);
     });
   project.command('add').requiredOption('--name <name>').requiredOption('--slug <slug>').option('--client <client>').option('--json')
     .action(async (o) => {
       const api = apiClient();
-      const row = await api.post<Row>('/api/projects', { name: o.name, slug: o.slug, client_id: await resolve(api, 'clients', 'short_code', o.client) });
+      const row = await api.post<Row>('/api/projects', { name: o.name, slug: o.slug, client_id: await resolveHandle(api, 'clients', 'short_code', o.client) });
       o.json ? printJson(row) : process.stdout.write(`Added project ${row.slug} (${row.id})\n`);
     });
 
@@ -56,13 +49,13 @@ export function workCommands(program: Command): void {
   task.command('list').option('--project <project>', 'slug or id').option('--status <status>').option('--json')
     .action(async (o) => {
       const api = apiClient();
-      const p = await api.get<Page>(`/api/tasks${qs({ project_id: await resolve(api, 'projects', 'slug', o.project), status: o.status, sort: 'task_order', limit: 500 })}`);
+      const p = await api.get<Page>(`/api/tasks${qs({ project_id: await resolveHandle(api, 'projects', 'slug', o.project), status: o.status, sort: 'task_order', limit: 500 })}`);
       show(o.json, p.items, ['status', 'title', 'task_type', 'id']);
     });
   task.command('add').requiredOption('--title <title>').option('--project <project>').option('--parent <task_id>').option('--type <task_type>').option('--json')
     .action(async (o) => {
       const api = apiClient();
-      const projectId = await resolve(api, 'projects', 'slug', o.project);
+      const projectId = await resolveHandle(api, 'projects', 'slug', o.project);
       const clientId = projectId ? (await api.get<Row>(`/api/projects/${projectId}`)).client_id : undefined;
       const row = await api.post<Row>('/api/tasks', { title: o.title, project_id: projectId, client_id: clientId, parent_task_id: o.parent, task_type: o.type });
       o.json ? printJson(row) : process.stdout.write(`Added task ${row.id}\n`);
@@ -83,7 +76,7 @@ export function workCommands(program: Command): void {
       const start = o.start ? new Date(o.start) : o.minutes ? new Date(end.getTime() - Number(o.minutes) * 60_000) : undefined;
       if (!start || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw new CliError('Give --start and --end, or --minutes');
       const row = await api.post<Row>('/api/billable-time', {
-        client_id: await resolve(api, 'clients', 'short_code', o.client), project_id: await resolve(api, 'projects', 'slug', o.project),
+        client_id: await resolveHandle(api, 'clients', 'short_code', o.client), project_id: await resolveHandle(api, 'projects', 'slug', o.project),
         start_time: start.toISOString(), end_time: end.toISOString(), description: o.desc, category: o.category,
         hourly_rate: o.rate === undefined ? undefined : Number(o.rate), is_billable: o.billable,
       });
@@ -94,7 +87,7 @@ export function workCommands(program: Command): void {
     .action(async (o) => {
       const api = apiClient();
       const s = await api.get<Row>(`/api/billable-time/summary${qs({
-        client_id: await resolve(api, 'clients', 'short_code', o.client), project_id: await resolve(api, 'projects', 'slug', o.project),
+        client_id: await resolveHandle(api, 'clients', 'short_code', o.client), project_id: await resolveHandle(api, 'projects', 'slug', o.project),
         from: o.from && new Date(o.from).toISOString(), to: o.to && new Date(o.to).toISOString(), group_by: o.groupBy,
       })}`);
       if (o.json) return printJson(s);
