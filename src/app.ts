@@ -23,7 +23,6 @@ import { Machine } from './modules/machines/entity.js';
 import { buildMspServices, mspRoutes } from './modules/msp.js';
 import { buildContextServices } from './modules/context/service.js';
 import { contextRoutes } from './modules/context/routes.js';
-import { prepareMemory } from './modules/memory/prepare.js';
 import { memoryRoutes } from './modules/memory/routes.js';
 import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
@@ -63,7 +62,7 @@ export function buildServices(deps: AppDeps) {
   return {
     db, clock, audit, auth,
     ...buildMspServices(crud),
-    context: buildContextServices(crud, prepareMemory),
+    context: buildContextServices(crud),
     memory: createMemoryService(crud),
     users: createUserService({ ...crud, auth }),
     apiKeys: createApiKeyService(crud),

@@ -190,7 +190,7 @@ describeEachDialect('context recall: server-owned columns', (t) => {
   let p: Parents;
   beforeAll(async () => { p = await seedParents(t()); });
 
-  it('without a prepare() hold the content hash and cl100k tokens of the item text', async () => {
+  it('by default hold the content hash and cl100k tokens of the item text', async () => {
     const { audit, clock } = t().services;
     const s = buildContextServices({ db: t().db, audit, clock });
     const row = await s.contextSnippets.create(systemContext(), { title: 'Resolver', dense_content: 'Restart unbound, then flush the cache.' });
@@ -200,10 +200,10 @@ describeEachDialect('context recall: server-owned columns', (t) => {
   });
 
   it('through the API: the same text in other case and punctuation hashes the same, and hidden columns stay hidden', async () => {
-    const body = build.context_snippet(p, { title: 'Resolver', dense_content: 'Restart unbound, then flush the cache.' });
+    const body = build.context_snippet(p, { title: 'Resolver', dense_content: 'Restart unbound, then flush the DNS cache.' });
     const post = async (b: object) => (await t().app.inject({ method: 'POST', url: '/api/context-snippets', payload: b, headers: t().adminHeaders })).json();
     const first = await post(body);
-    const again = await post({ ...body, dense_content: 'restart  unbound then flush the cache' });
+    const again = await post({ ...body, dense_content: 'restart  unbound then flush the dns cache' });
     expect(first.content_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(again.content_hash).toBe(first.content_hash);
     expect(first.tokens).toBeGreaterThan(0);

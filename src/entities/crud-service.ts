@@ -50,7 +50,7 @@ export interface CrudService<F extends Fields = Fields> {
  * Services validate their own input with the same schema the route uses, so the CLI and MCP
  * get the same rules (and normalization, e.g. lowercase emails) as HTTP.
  */
-function parseInput(schema: z.ZodObject, input: Record<string, unknown>): Record<string, unknown> {
+export function parseInput(schema: z.ZodObject, input: Record<string, unknown>): Record<string, unknown> {
   const result = schema.safeParse(input);
   if (!result.success) {
     throw AppError.validation(result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })));

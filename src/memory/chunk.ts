@@ -10,7 +10,6 @@ export interface TurnPiece {
   role: Turn['role'] | null;
   at: string | null;
   text: string;
-  tokens: number;
   terms: string[];
   /** Terms of the neighbouring turns: a reply is found by the question it answers, and the other way round. */
   contextTerms: string[];
@@ -58,7 +57,7 @@ export function chunkTurns(turns: readonly Turn[], options: ChunkOptions = DEFAU
       ...turnTerms.slice(i + 1, i + 1 + options.neighbours).flat(),
     ];
     for (const text of splitText(turn.text, options.maxPieceTokens)) {
-      pieces.push({ ref: turn.ref, speaker: turn.speaker ?? null, role: turn.role ?? null, at: turn.at ?? null, text, tokens: countTokens(text), terms: terms(text), contextTerms });
+      pieces.push({ ref: turn.ref, speaker: turn.speaker ?? null, role: turn.role ?? null, at: turn.at ?? null, text, terms: terms(text), contextTerms });
     }
   });
   return pieces;

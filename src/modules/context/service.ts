@@ -4,8 +4,7 @@ import type { Page } from '../../core/pagination.js';
 import { createCrudService, type CrudDeps, type CrudService } from '../../entities/crud-service.js';
 import { assertAccess, clientLimit } from '../../entities/policy.js';
 import { scopeCondition } from '../../entities/scope.js';
-import { contentHash } from '../../memory/hash.js';
-import { countTokens } from '../../memory/tokens.js';
+import { memoryText, prepareMemory } from '../memory/prepare.js';
 import { Project } from '../projects/entity.js';
 import { createProjectStateService } from './project-states.js';
 import { scrub } from './scrub.js';
@@ -13,30 +12,10 @@ import { MEMORY_KINDS, dropTags, normalizeTags, syncTags, taggedItems, type Memo
 
 export type { MemoryKind } from './tag-index.js';
 export { MEMORY_KINDS, normalizeTags } from './tag-index.js';
+export { memoryText };
 
-/** Computes the server-owned columns (content_hash, search_terms, term_count, tokens) from the merged row; supplied by the memory module. */
+/** Computes the server-owned columns (content_hash, search_terms, term_count, tokens) from the merged row; the memory module's by default. */
 export type PrepareMemory = (kind: MemoryKind, row: Record<string, unknown>) => Record<string, unknown>;
-
-/** The fields that make up an item's text, in the order recall shows them. */
-const TEXT_FIELDS: Record<MemoryKind, readonly string[]> = {
-  conversation_context: ['title', 'dense_summary', 'key_decisions', 'current_state'],
-  context_snippet: ['title', 'dense_content'],
-  decision_log: ['decision_text', 'rationale', 'alternatives_considered'],
-};
-
-/** An item's text: its text fields joined by lines, lists one entry a line. */
-export function memoryText(kind: MemoryKind, row: Record<string, unknown>): string {
-  return TEXT_FIELDS[kind].flatMap((k) => {
-    const v = row[k];
-    return Array.isArray(v) ? v.map(String) : v == null || v === '' ? [] : [String(v)];
-  }).join('\n');
-}
-
-/** Until the memory module supplies its own: the dedup hash and the token count of the item's text. */
-export const defaultPrepare: PrepareMemory = (kind, row) => {
-  const text = memoryText(kind, row);
-  return { content_hash: contentHash(text), tokens: countTokens(text) };
-};
 
 /**
  * Adds usage: usage_count + 1 and last_used_at = now on every row of `ids`, in one statement, atomic in
@@ -97,7 +76,7 @@ export interface TagQuery {
   offset: number;
 }
 
-export function buildContextServices(deps: CrudDeps, prepare: PrepareMemory = defaultPrepare) {
+export function buildContextServices(deps: CrudDeps, prepare: PrepareMemory = prepareMemory) {
   const { db, clock } = deps;
   const services: Record<MemoryKind, CrudService> = {
     conversation_context: createMemoryService('conversation_context', deps, prepare),

@@ -12,6 +12,7 @@ import { extractTags } from '../../memory/tags.js';
 import { encodeTerms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { AuditService } from '../audit/service.js';
+import { MEMORY_KINDS, normalizeTags } from '../context/tag-index.js';
 import { prepareMemory, type MemoryKind } from './prepare.js';
 import type { IngestInput, IngestOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
@@ -112,9 +113,9 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
     return { ...values, ...prepareMemory('decision_log', values), context_terms: '', context_count: 0 };
   }));
 
-  await insertItems(trx, 'context_snippets', 'context_snippet_tags', 'snippet_id', fresh);
-  await insertItems(trx, 'conversation_contexts', 'conversation_context_tags', 'context_id', contexts);
-  await insertItems(trx, 'decision_logs', 'decision_log_tags', 'decision_id', decisions);
+  await insertItems(trx, 'context_snippet', fresh);
+  await insertItems(trx, 'conversation_context', contexts);
+  await insertItems(trx, 'decision_log', decisions);
 
   const all: [MemoryKind, Row][] = [...fresh.map((r) => ['context_snippet', r] as [MemoryKind, Row]),
     ...contexts.map((r) => ['conversation_context', r] as [MemoryKind, Row]), ...decisions.map((r) => ['decision_log', r] as [MemoryKind, Row])];
@@ -131,8 +132,11 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
   return result;
 }
 
-async function insertItems(trx: Kysely<any>, table: string, tagTable: string, tagKey: string, rows: Row[]) {
+/** Rows and their tag junction rows in batches: one statement per 200 rows, not one per item like the CRUD path. */
+async function insertItems(trx: Kysely<any>, kind: MemoryKind, rows: Row[]) {
   if (!rows.length) return;
-  await insertMany(trx, table, rows.map((r) => ({ ...r, tags: JSON.stringify(r.tags), source_refs: JSON.stringify(r.source_refs) })));
-  await insertMany(trx, tagTable, rows.flatMap((r) => [...new Set(r.tags as string[])].map((tag) => ({ [tagKey]: r.id, tag }))));
+  const { entity, junction, column } = MEMORY_KINDS[kind];
+  const tagged = rows.map((r): Row & { tags: string[] } => ({ ...r, tags: normalizeTags(r.tags as string[]) }));
+  await insertMany(trx, entity.table, tagged.map((r) => ({ ...r, tags: JSON.stringify(r.tags), source_refs: JSON.stringify(r.source_refs) })));
+  await insertMany(trx, junction, tagged.flatMap((r) => r.tags.map((tag) => ({ [column]: r.id, tag }))));
 }

@@ -1,15 +1,15 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
 import { encodeTerm } from '../../memory/text.js';
-import type { MemoryKind } from './prepare.js';
+import { MEMORY_KINDS, type MemoryKind } from '../context/tag-index.js';
 
 /** How each recallable table maps onto one candidate shape. */
 const SOURCES = [
-  { kind: 'context_snippet', table: 'context_snippets', tagTable: 'context_snippet_tags', tagKey: 'snippet_id',
+  { kind: 'context_snippet', table: 'context_snippets',
     title: sql<string | null>`title`, text: sql<string>`dense_content`, label: sql<string>`category`, expires: true },
-  { kind: 'conversation_context', table: 'conversation_contexts', tagTable: 'conversation_context_tags', tagKey: 'context_id',
+  { kind: 'conversation_context', table: 'conversation_contexts',
     title: sql<string | null>`title`, text: sql<string>`coalesce(dense_summary, title)`, label: sql<string>`context_type`, expires: true },
-  { kind: 'decision_log', table: 'decision_logs', tagTable: 'decision_log_tags', tagKey: 'decision_id',
+  { kind: 'decision_log', table: 'decision_logs',
     title: sql<string | null>`null`, text: sql<string>`decision_text`, label: sql<string>`decision_type`, expires: false },
 ] as const;
 
@@ -62,9 +62,11 @@ function scopeFilter(source: (typeof SOURCES)[number], s: SearchScope): Expressi
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
+/** Items carrying any of `tags`, through the kind's tag junction. */
 function tagFilter(source: (typeof SOURCES)[number], tags: string[]): Expression<SqlBool> {
   if (!tags.length) return sql<SqlBool>`1 = 1`;
-  return sql<SqlBool>`id in (select ${sql.ref(source.tagKey)} from ${sql.table(source.tagTable)} where tag in (${sql.join(tags)}))`;
+  const { junction, column } = MEMORY_KINDS[source.kind];
+  return sql<SqlBool>`id in (select ${sql.ref(column)} from ${sql.table(junction)} where tag in (${sql.join(tags)}))`;
 }
 
 /** The native full-text condition: the row holds at least one of the (encoded) terms, in its own text or its context. */
