@@ -12,7 +12,7 @@ const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/j
 describeEachDialect('POST /mcp (Streamable HTTP)', (t) => {
   let base: string;
   let adminKey: string, techKey: string;
-  let clientA: { id: string; short_code: string }, clientB: { id: string; short_code: string };
+  let clientA: Record<string, any>, clientB: Record<string, any>;
   const open: Client[] = [];
 
   const keyFor = async (headers: Record<string, string>) => {
