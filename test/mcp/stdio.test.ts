@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,18 @@ describe('claudetools mcp (stdio, bridged to the server)', () => {
 
     const bad = await client.callTool({ name: 'get_memory', arguments: { ids: ['not-an-id'] } });
     expect(bad.isError).toBe(true);
+  });
+
+  it('answers a request sent just before stdin closes, then exits 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'mcp'], { cwd: ROOT, env: childEnv({ CLAUDETOOLS_HOME: home }) });
+    let stdout = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.end(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' })}\n`);
+    expect(await exited).toBe(0);
+    const answer = JSON.parse(stdout.trim());
+    expect(answer.id).toBe(7);
+    expect(answer.result.tools.map((t: { name: string }) => t.name)).toContain('recall');
   });
 
   it('answers with the cause when the server refuses the key', async () => {
