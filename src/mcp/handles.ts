@@ -3,7 +3,7 @@ import type { Services } from '../app.js';
 import type { RequestContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isId = (value: string) => z.uuid().safeParse(value).success;
 
 /** Agents know a project by its slug and a client by its short code far more often than by id: tools take either. */
 export const ProjectHandle = z.string().trim().min(1).max(100).describe('The project: its slug (e.g. "acme-portal") or its id');
@@ -15,7 +15,7 @@ export const ClientHandle = z.string().trim().min(1).max(100).describe('The clie
  */
 export function createHandles(services: Services, ctx: RequestContext) {
   async function resolve(service: Services['projects'] | Services['clients'], field: 'slug' | 'short_code', value: string) {
-    if (UUID.test(value)) return service.get(ctx, value.toLowerCase());
+    if (isId(value)) return service.get(ctx, value.toLowerCase());
     const page = await service.list(ctx, { [field]: value, limit: 1, offset: 0 });
     if (!page.items.length) throw AppError.notFound(service.entity.name, value);
     return page.items[0]!;

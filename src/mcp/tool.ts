@@ -48,6 +48,7 @@ export function errorResult(err: unknown, env: McpEnv): CallToolResult {
 export function registerTool(server: McpServer, spec: ToolSpec<any>, env: McpEnv): void {
   server.registerTool(spec.name, {
     title: spec.title, description: spec.description, inputSchema: spec.input, annotations: { title: spec.title, ...EFFECTS[spec.effect] },
+  // The SDK infers the callback's argument type from a literal schema; ours are built at run time, so `run` carries the types instead.
   }, (async (args: unknown): Promise<CallToolResult> => {
     try {
       return { content: [{ type: 'text', text: capText(await spec.run(args, env)) }] };
