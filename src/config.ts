@@ -35,7 +35,9 @@ const schema = z.object({
   lockout_seconds: int(1, 86_400).default(60),
   auth_rate_limit: int(1, 100_000).default(30),
   trust_proxy: bool.default(false),
-  mcp_allowed_hosts: z.string().max(2000).default('').transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+  // Comma-separated in the environment; a list or a string in config.json.
+  mcp_allowed_hosts: z.union([z.string().max(2000), z.array(z.string().max(255)).max(100)]).default('')
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((h) => h.trim()).filter(Boolean)),
 });
 
 export interface Config {

@@ -1,6 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { appSettings } from '../../src/runtime.js';
 import { MCP_TOOLS } from '../../src/mcp/server.js';
 import { mcpAllowedHosts, refuseHostOrOrigin } from '../../src/mcp/origin.js';
 import { describeEachDialect } from '../support/dialects.js';
@@ -99,6 +104,14 @@ describe('the hosts /mcp answers to', () => {
   it('are the local names, the listening host unless it is a wildcard, and the configured extras', () => {
     expect(mcpAllowedHosts('0.0.0.0')).toEqual(['localhost', '127.0.0.1', '[::1]']);
     expect(mcpAllowedHosts('ct.lan', ['CT.Example.com', '::1', '10.0.0.5'])).toEqual(['localhost', '127.0.0.1', '[::1]', 'ct.lan', 'ct.example.com', '10.0.0.5']);
+  });
+
+  it('come from HOST and CLAUDETOOLS_MCP_ALLOWED_HOSTS, or a list in config.json', () => {
+    const home = mkdtempSync(join(tmpdir(), 'ct-mcp-hosts-'));
+    const fromEnv = loadConfig({ CLAUDETOOLS_HOME: home, HOST: '0.0.0.0', CLAUDETOOLS_MCP_ALLOWED_HOSTS: 'ct.lan, ct.example.com' });
+    expect(appSettings(fromEnv).mcpAllowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'ct.lan', 'ct.example.com']);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ host: 'ct.lan', mcp_allowed_hosts: ['proxy.example.com'] }));
+    expect(appSettings(loadConfig({ CLAUDETOOLS_HOME: home })).mcpAllowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'ct.lan', 'proxy.example.com']);
   });
 
   it('checks Host always and Origin when a browser sends one', () => {
