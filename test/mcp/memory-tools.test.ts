@@ -126,7 +126,9 @@ describeEachDialect('MCP memory tools', (t) => {
   });
 
   it('forgets a memory for good; a viewer may not', async () => {
-    const id = storedId(await tech.ok('remember', { text: 'Temporary: the Fabrikam printer is in room 12' }));
+    const answer = await tech.ok('remember', { text: 'Temporary: the Fabrikam printer is in room 12' });
+    expect(answer).toMatch(/^Stored snippet [0-9a-f-]{36} \(\d+ tokens\)\.$/);
+    const id = storedId(answer);
     expect(await viewer.call('forget', { id })).toEqual({ isError: true, text: 'You are not allowed to do this [forbidden]' });
     expect(await tech.ok('forget', { id })).toBe(`Forgot snippet ${id}: Temporary: the Fabrikam printer is in room 12`);
     expect(await tech.call('get_memory', { ids: [id] })).toEqual({ isError: true, text: `memory ${id} was not found [not_found]` });

@@ -133,9 +133,9 @@ async function storeDecision(env: McpEnv, args: DecisionArgs) {
   return stored('decision_log', row as Record<string, unknown>, args.decision_text);
 }
 
-/** What a write answers: the id and what was kept, noting when redaction changed the text. */
+/** What a write answers: the id and what was kept, noting when redaction changed the text (text it leaves alone round-trips exactly). */
 function stored(kind: MemoryKind, row: Record<string, unknown>, sent: string) {
-  const redacted = memoryBody(row) !== sent.trim() && memoryBody(row) !== sent ? ' Secrets or <private> parts were removed before storage.' : '';
+  const redacted = memoryBody(row) !== sent ? ' Secrets or <private> parts were removed before storage.' : '';
   const tags = Array.isArray(row.tags) && row.tags.length ? `, tags: ${row.tags.join(', ')}` : '';
   return `Stored ${KIND_NAMES[kind]} ${row.id} (${row.tokens} tokens${tags}).${redacted}`;
 }
@@ -159,7 +159,7 @@ export const remember = tool({
     + 'Secrets are redacted before storage. For a decision with its rationale, log_decision takes more detail.',
   input: ContextSnippet.schemas.create.pick({ title: true, category: true, tags: true, pinned: true }).extend({
     text: ContextSnippet.schemas.create.shape.dense_content.describe('The memory, written to make sense on its own later'),
-    kind: z.enum(['snippet', 'decision']).default('snippet').describe('snippet (default): a fact, lesson, command, ...; decision: something decided'),
+    kind: z.enum(['snippet', 'decision']).default('snippet').describe('snippet (default): a fact, lesson, command, ...; decision: something decided (title, category and pinned apply to snippets only)'),
     ...scope,
   }),
   effect: 'create',
