@@ -26,6 +26,8 @@ import { contextRoutes } from './modules/context/routes.js';
 import { memoryRoutes } from './modules/memory/routes.js';
 import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
+import { mcpRoutes } from './mcp/http.js';
+import { mcpAllowedHosts } from './mcp/origin.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserService } from './modules/users/service.js';
 
@@ -43,6 +45,8 @@ export interface AppDeps {
     bodyLimit: number;
     auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
     trustProxy: boolean;
+    /** Host names POST /mcp answers to (Host and Origin checks); the local names when left out. */
+    mcpAllowedHosts?: string[];
   };
   logger?: Logger | false;
   clock?: Clock;
@@ -110,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   contextRoutes(app, services.context, services);
   memoryRoutes(app, services.memory);
   auditRoutes(app, { db: services.db, audit: services.audit });
+  mcpRoutes(app, services, deps.settings.mcpAllowedHosts ?? mcpAllowedHosts('127.0.0.1'));
 
   await app.ready();
   return app as unknown as FastifyInstance & { services: Services };
