@@ -2,7 +2,8 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { isAppError } from '../core/errors.js';
 import type { McpEnv } from './env.js';
-import { day, oneLine, renderRecord } from './output.js';
+import { clip } from '../core/text.js';
+import { day, renderRecord } from './output.js';
 import { describeAppError } from './tool.js';
 import { listPage } from './tools/lists.js';
 import { projectState } from './tools/projects.js';
@@ -48,7 +49,7 @@ export function registerResources(server: McpServer, env: McpEnv): void {
   }, (uri, vars) => read(env, uri, 'text/markdown', async () => {
     const project = await env.handles.project(one(vars.project));
     const page = await listPage(env, env.services.context.decisionLogs, { project_id: project.id, sort: '-created_at', limit: RECENT_DECISIONS });
-    const lines = page.items.map((d) => `- ${day(d.occurred_at ?? d.created_at)} [${d.impact}] ${oneLine(String(d.decision_text), 400)}${d.rationale ? ` (why: ${oneLine(String(d.rationale), 200)})` : ''} · ${d.id}`);
+    const lines = page.items.map((d) => `- ${day(d.occurred_at ?? d.created_at)} [${d.impact}] ${clip(String(d.decision_text), 400)}${d.rationale ? ` (why: ${clip(String(d.rationale), 200)})` : ''} · ${d.id}`);
     return `# Decisions in ${project.name} (${page.items.length} of ${page.total})\n${lines.length ? lines.join('\n') : '(none logged yet)'}`;
   }));
 }

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MCP_TOOLS } from '../../src/mcp/server.js';
 import { BIN, ROOT, childEnv, cli, startServer, tempHome } from '../e2e/helpers.js';
+import { EXPECTED_TOOLS } from './support.js';
 
 /** `claudetools mcp` as an agent starts it: a child process speaking MCP on stdio, configured by `claudetools login`. */
 async function spawnMcp(env: Record<string, string>) {
@@ -37,7 +37,7 @@ describe('claudetools mcp (stdio, bridged to the server)', () => {
     expect(client.getServerVersion()?.name).toBe('claudetools');
     expect(client.getInstructions()).toMatch(/recall/);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(MCP_TOOLS.map((t) => t.name));
+    expect(tools.map((t) => t.name).sort()).toEqual(EXPECTED_TOOLS);
 
     const stored = await client.callTool({ name: 'remember', arguments: { text: 'The Contoso VPN concentrator reboots every Sunday at 03:00 for patching.', tags: ['vpn'] } });
     expect(stored.isError).toBeFalsy();

@@ -45,3 +45,15 @@ export async function callerContext(t: TestApp, role: Role, extra: Record<string
 
 /** The ids in an index or recall answer, in order. */
 export const idsIn = (text: string) => [...text.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].map((m) => m[0]);
+
+/**
+ * The tools issue 7 asks for, written out (not read from MCP_TOOLS, so a tool dropped or renamed there
+ * fails the tests), plus list_projects and list_clients. find_credential and the reveal tool come with
+ * the vault issue.
+ */
+export const EXPECTED_TOOLS = [
+  'recall', 'remember', 'search_memory', 'get_memory', 'list_recent', 'forget', 'log_decision',
+  'get_project_state', 'update_project_state', 'list_projects',
+  'list_tasks', 'create_task', 'update_task', 'log_time',
+  'client_overview', 'search_infrastructure', 'list_clients',
+].sort();

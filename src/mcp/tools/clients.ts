@@ -3,7 +3,8 @@ import { Client } from '../../modules/clients/entity.js';
 import { Infrastructure } from '../../modules/infrastructure/entity.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle } from '../handles.js';
-import { capText, oneLine, renderIndex } from '../output.js';
+import { clip } from '../../core/text.js';
+import { capText, renderIndex } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';
 
@@ -16,7 +17,7 @@ export interface OverviewSection {
   load(env: McpEnv, clientId: string, limit: number): Promise<{ lines: string[]; total: number }>;
 }
 
-const hostLine = (h: Row) => `- ${parts(h.hostname, h.asset_type, h.ip_address, [h.os, h.os_version].filter(Boolean).join(' '), h.role && oneLine(String(h.role), 60), h.status, h.id)}`;
+const hostLine = (h: Row) => `- ${parts(h.hostname, h.asset_type, h.ip_address, [h.os, h.os_version].filter(Boolean).join(' '), h.role && clip(String(h.role), 60), h.status, h.id)}`;
 
 const sites: OverviewSection = {
   title: 'Sites',
@@ -79,7 +80,7 @@ export const clientOverview = tool({
   async run({ client, limit }, env) {
     const c = await env.handles.client(client) as Row;
     const head = [`# ${c.name} (${c.short_code}) · ${c.status} · ${c.id}`,
-      parts(c.primary_contact, c.email, c.phone, c.default_hourly_rate != null && `default rate ${c.default_hourly_rate}/h`), c.notes ? `Notes: ${oneLine(String(c.notes), 300)}` : ''].filter(Boolean);
+      parts(c.primary_contact, c.email, c.phone, c.default_hourly_rate != null && `default rate ${c.default_hourly_rate}/h`), c.notes ? `Notes: ${clip(String(c.notes), 300)}` : ''].filter(Boolean);
     const sections = [];
     for (const section of CLIENT_OVERVIEW_SECTIONS) {
       const { lines, total } = await section.load(env, String(c.id), limit);
@@ -117,7 +118,7 @@ export const listClients = tool({
   effect: 'read',
   async run(args, env) {
     const page = await listPage(env, env.services.clients, args as Row);
-    const lines = page.items.map((c) => `- ${parts(c.short_code, oneLine(String(c.name), 80), c.status, c.id)}`);
+    const lines = page.items.map((c) => `- ${parts(c.short_code, clip(String(c.name), 80), c.status, c.id)}`);
     return renderIndex('Clients (code · name · status · id):', { lines, offset: page.offset, total: page.total }, 'No clients match.');
   },
 });

@@ -4,7 +4,8 @@ import { ContextSnippet, DecisionLog } from '../../modules/context/entities.js';
 import { RecallBody } from '../../modules/memory/schemas.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { day, oneLine, renderIndex, renderRecord } from '../output.js';
+import { clip } from '../../core/text.js';
+import { day, renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';
 import { KIND_NAMES, KIND_OF_NAME, memoryBody, requireMemory, serviceOf, findMemory, type KindName } from './memory-kinds.js';
@@ -26,7 +27,7 @@ async function scopeIds(env: McpEnv, args: { project?: string; client?: string }
 
 /** One index line: kind, id, date, and the start of the text. */
 const indexLine = (kind: string, id: unknown, at: unknown, title: unknown, text: string) =>
-  `- ${kind} ${String(id)} · ${day(at)} · ${oneLine(title && !text.startsWith(String(title)) ? `${title}: ${text}` : text)}`;
+  `- ${kind} ${String(id)} · ${day(at)} · ${clip(title && !text.startsWith(String(title)) ? `${title}: ${text}` : text)}`;
 
 export const recall = tool({
   name: 'recall',
@@ -59,7 +60,7 @@ export const searchMemory = tool({
       ...args, ...(await scopeIds(env, { project, client })), limit: wanted, token_budget: 100_000, record_usage: false,
     });
     const lines = answer.items.slice(offset, offset + limit).map((i) => indexLine(i.kind, i.id, i.occurred_at ?? i.created_at, i.title, i.text));
-    return renderIndex(`Memories matching "${oneLine(args.query, 80)}" (kind id · date · text):`, { lines, offset, more: answer.items.length > offset + limit },
+    return renderIndex(`Memories matching "${clip(args.query, 80)}" (kind id · date · text):`, { lines, offset, more: answer.items.length > offset + limit },
       'No memories match this query in this scope.');
   },
 });
@@ -118,7 +119,7 @@ export const forget = tool({
   async run({ id }, env) {
     const { kind, row } = await requireMemory(env, id.toLowerCase());
     await serviceOf(env, kind).remove(env.ctx, String(row.id));
-    return `Forgot ${KIND_NAMES[kind]} ${row.id}: ${oneLine(memoryBody(row), 100)}`;
+    return `Forgot ${KIND_NAMES[kind]} ${row.id}: ${clip(memoryBody(row), 100)}`;
   },
 });
 

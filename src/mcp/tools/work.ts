@@ -4,7 +4,8 @@ import { BillableTime } from '../../modules/billable-time/entity.js';
 import { Task } from '../../modules/tasks/entity.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { oneLine, renderIndex, renderRecord } from '../output.js';
+import { clip } from '../../core/text.js';
+import { renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';
 
@@ -30,7 +31,7 @@ export const listTasks = tool({
   async run(args, env) {
     const { project, client, ...query } = args as Args;
     const page = await listPage(env, env.services.tasks, { ...query, ...(await owner(env, project, client)) });
-    const lines = page.items.map((t) => `- [${t.status}] ${oneLine(String(t.title), 120)} · ${t.id}${t.blocking_reason ? ` · blocked: ${oneLine(String(t.blocking_reason), 80)}` : ''}`);
+    const lines = page.items.map((t) => `- [${t.status}] ${clip(String(t.title), 120)} · ${t.id}${t.blocking_reason ? ` · blocked: ${clip(String(t.blocking_reason), 80)}` : ''}`);
     return renderIndex('Tasks ([status] title · id):', { lines, offset: page.offset, total: page.total }, 'No tasks match.');
   },
 });
