@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CrudService } from '../../entities/crud-service.js';
 import { Client } from '../../modules/clients/entity.js';
 import { Infrastructure } from '../../modules/infrastructure/entity.js';
 import type { McpEnv } from '../env.js';
@@ -35,21 +36,24 @@ const infrastructure: OverviewSection = {
   },
 };
 
-/** Services hang off hosts: listed host by host (the first 100 hosts), through the services' own scoping. */
+/** Rows with these ids, in one query through the service (so its scoping applies), by id. */
+export async function byIds(env: McpEnv, service: CrudService, ids: Iterable<unknown>): Promise<Map<string, Row>> {
+  const wanted = [...new Set([...ids].filter((id) => id != null).map(String))];
+  if (!wanted.length) return new Map();
+  const page = await listPage(env, service, { limit: wanted.length }, { ids: wanted });
+  return new Map(page.items.map((row) => [String(row.id), row as Row]));
+}
+
+/** Services hang off hosts: the client's services in one query (through their hosts), then their hosts' names in one more. */
 const services: OverviewSection = {
   title: 'Services',
   async load(env, clientId, limit) {
-    const hosts = await listPage(env, env.services.infrastructure, { client_id: clientId, limit: 100 });
-    const lines: string[] = [];
-    let total = 0;
-    for (const host of hosts.items) {
-      const page = await listPage(env, env.services.services, { infrastructure_id: host.id, limit: Math.max(1, limit - lines.length) });
-      total += page.total;
-      for (const s of page.items) {
-        if (lines.length < limit) lines.push(`- ${parts(`${s.name} (${s.service_type})`, `on ${host.hostname}`, s.port && `${s.port}/${s.protocol ?? ''}`, s.status, s.external_url ?? s.internal_url, s.id)}`);
-      }
-    }
-    return { total, lines };
+    const page = await listPage(env, env.services.services, { limit }, { ofClient: clientId });
+    const hosts = await byIds(env, env.services.infrastructure, page.items.map((s) => s.infrastructure_id));
+    return {
+      total: page.total,
+      lines: page.items.map((s) => `- ${parts(`${s.name} (${s.service_type})`, `on ${hosts.get(String(s.infrastructure_id))?.hostname ?? s.infrastructure_id}`, s.port && `${s.port}/${s.protocol ?? ''}`, s.status, s.external_url ?? s.internal_url, s.id)}`),
+    };
   },
 };
 
@@ -103,9 +107,8 @@ export const searchInfrastructure = tool({
   async run(args, env) {
     const { client, ...query } = args as Row & { client?: string };
     const page = await listPage(env, env.services.infrastructure, { ...query, client_id: await env.handles.clientId(client) });
-    const codes = new Map<string, string>();
-    for (const id of new Set(page.items.map((h) => String(h.client_id)))) codes.set(id, String((await env.services.clients.get(env.ctx, id)).short_code));
-    const lines = page.items.map((h) => `${hostLine(h)} · client ${codes.get(String(h.client_id))}`);
+    const clients = await byIds(env, env.services.clients, page.items.map((h) => h.client_id));
+    const lines = page.items.map((h) => `${hostLine(h)} · client ${clients.get(String(h.client_id))?.short_code ?? h.client_id}`);
     return renderIndex('Infrastructure (hostname · type · ip · os · role · status · id · client):', { lines, offset: page.offset, total: page.total }, 'No infrastructure matches.');
   },
 });

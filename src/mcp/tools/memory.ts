@@ -21,10 +21,6 @@ const scope = {
 };
 const query = RecallBody.shape.query.describe('What you are looking for: a question or keywords, e.g. "why does the NAS backup fail"');
 
-async function scopeIds(env: McpEnv, args: { project?: string; client?: string }) {
-  return { project_id: await env.handles.projectId(args.project), client_id: await env.handles.clientId(args.client) };
-}
-
 /** One index line: kind, id, date, and the start of the text. */
 const indexLine = (kind: string, id: unknown, at: unknown, title: unknown, text: string) =>
   `- ${kind} ${String(id)} · ${day(at)} · ${clip(title && !text.startsWith(String(title)) ? `${title}: ${text}` : text)}`;
@@ -41,7 +37,7 @@ export const recall = tool({
   }),
   effect: 'read',
   async run({ project, client, ...args }, env) {
-    const answer = await env.services.memory.recall(env.ctx, { ...args, ...(await scopeIds(env, { project, client })) });
+    const answer = await env.services.memory.recall(env.ctx, { ...args, ...(await env.handles.owner({ project, client })) });
     if (!answer.items.length) return 'No memories match this query in this scope.';
     return `${answer.text}\n\nIds, in the order above: ${answer.items.map((i) => `${i.kind} ${i.id}`).join(', ')}`;
   },
@@ -57,7 +53,7 @@ export const searchMemory = tool({
   async run({ project, client, limit, offset, ...args }, env) {
     const wanted = Math.min(MAX_RANKED, offset + limit + 1);
     const answer = await env.services.memory.recall(env.ctx, {
-      ...args, ...(await scopeIds(env, { project, client })), limit: wanted, token_budget: 100_000, record_usage: false,
+      ...args, ...(await env.handles.owner({ project, client })), limit: wanted, token_budget: 100_000, record_usage: false,
     });
     const lines = answer.items.slice(offset, offset + limit).map((i) => indexLine(i.kind, i.id, i.occurred_at ?? i.created_at, i.title, i.text));
     return renderIndex(`Memories matching "${clip(args.query, 80)}" (kind id · date · text):`, { lines, offset, more: answer.items.length > offset + limit },
@@ -95,7 +91,7 @@ export const listRecent = tool({
   }),
   effect: 'read',
   async run({ project, client, kinds, limit, offset }, env) {
-    const filters = await scopeIds(env, { project, client });
+    const filters = await env.handles.owner({ project, client });
     // Newest first across tables: each table's first offset+limit rows hold the merged page.
     const pages = await Promise.all([...new Set(kinds)].map(async (name: KindName) => {
       const kind = KIND_OF_NAME[name];
@@ -130,7 +126,7 @@ type DecisionArgs = Record<string, unknown> & { decision_text: string; project?:
 
 async function storeDecision(env: McpEnv, args: DecisionArgs) {
   const { project, client, ...values } = args;
-  const row = await env.services.context.decisionLogs.create(env.ctx, { ...values, ...(await scopeIds(env, { project, client })) });
+  const row = await env.services.context.decisionLogs.create(env.ctx, { ...values, ...(await env.handles.owner({ project, client })) });
   return stored('decision_log', row as Record<string, unknown>, args.decision_text);
 }
 
@@ -167,7 +163,7 @@ export const remember = tool({
   async run(args, env) {
     const { text, kind, project, client, ...fields } = args as Record<string, unknown> & { text: string; kind: string; project?: string; client?: string };
     if (kind === 'decision') return storeDecision(env, { decision_text: text, tags: fields.tags, project, client });
-    const row = await env.services.context.contextSnippets.create(env.ctx, { ...fields, dense_content: text, ...(await scopeIds(env, { project, client })) });
+    const row = await env.services.context.contextSnippets.create(env.ctx, { ...fields, dense_content: text, ...(await env.handles.owner({ project, client })) });
     return stored('context_snippet', row as Record<string, unknown>, text);
   },
 });
