@@ -103,9 +103,11 @@ export function renderRecord(record: unknown, cap = MAX_OUTPUT_TOKENS): string {
   if (tokens <= cap) return text;
   const slots = stringSlots(value).filter((s) => s.original.length > KEPT_WHOLE);
   const target = Math.floor(cap * 0.95);
+  // String characters per character of JSON they take (escapes such as \n take two).
+  const density = slots.reduce((n, s) => n + s.original.length, 0) / slots.reduce((n, s) => n + JSON.stringify(s.original).length - 2, 0);
   for (let round = 0; round < 4 && tokens > cap && slots.length; round++) {
-    // Characters of JSON per token, here; a string char is at least one JSON char, so cutting this many is enough.
-    const remove = Math.ceil(((tokens - target) * text.length) / tokens) + slots.length * TRUNCATED.length;
+    // The JSON characters over the target, at this text's characters per token, as string characters.
+    const remove = Math.ceil((((tokens - target) * text.length) / tokens) * density) + slots.length * TRUNCATED.length;
     const length = commonLength(slots.map((s) => s.kept), remove, KEPT_WHOLE);
     for (const slot of slots) {
       if (slot.kept <= length) continue;
