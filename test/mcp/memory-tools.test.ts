@@ -201,5 +201,6 @@ describe('list_recent past its paging window', () => {
     expect(seen).toEqual(newest.items.map((r) => r.id));
     expect(idsIn(await tech.ok('list_recent', { project: projectId, limit: 50, offset: 480 }))).toEqual(seen.slice(480, 500));
     expect((await tech.call('list_recent', { project: projectId, offset: 500 })).text).toMatch(/Invalid arguments for tool list_recent.*offset/s);
+    expect((await tech.call('search_memory', { query: 'recent fact', project: projectId, offset: 500 })).text).toMatch(/Invalid arguments for tool search_memory.*offset/s);
   });
 });

@@ -78,16 +78,24 @@ export const searchMemory = tool({
   title: 'Search memories (index)',
   description: 'An index of the memories matching a query, best first: one line each with kind, id, date and the start of its text. '
     + 'Cheaper than recall for a broad look; read the full items with get_memory. Pages with offset.',
-  input: z.strictObject({ query, ...scope, tags: RecallBody.shape.tags, ...pageInput(20, 50) }),
+  input: z.strictObject({
+    query, ...scope, tags: RecallBody.shape.tags, ...pageInput(20, 50),
+    offset: z.int().min(0).max(MAX_RANKED - 1).default(0)
+      .describe(`Skip this many items: the previous answer says which offset comes next (only the best ${MAX_RANKED} matches are indexed)`),
+  }),
   effect: 'read',
   async run({ project, client, limit, offset, ...args }, env) {
+    // One past the page tells whether more follow; the ranking stops at MAX_RANKED.
     const wanted = Math.min(MAX_RANKED, offset + limit + 1);
     const answer = await env.services.memory.recall(env.ctx, {
       ...args, ...(await env.handles.owner({ project, client })), limit: wanted, token_budget: 100_000, record_usage: false,
     });
     const lines = answer.items.slice(offset, offset + limit).map((i) => indexLine(i.kind, i.id, i.occurred_at ?? i.created_at, i.title, i.text));
-    return renderIndex(`Memories matching "${clip(args.query, 80)}" (kind id · date · text):`, { lines, offset, more: answer.items.length > offset + limit },
-      'No memories match this query in this scope.');
+    const capped = answer.items.length >= MAX_RANKED && offset + limit >= MAX_RANKED;
+    return renderIndex(`Memories matching "${clip(args.query, 80)}" (kind id · date · text):`, {
+      lines, offset, more: answer.items.length > offset + limit || capped,
+      window: { size: MAX_RANKED, hint: `only the best ${MAX_RANKED} matches are indexed: narrow the query, project, client or tags for others.` },
+    }, 'No memories match this query in this scope.');
   },
 });
 
