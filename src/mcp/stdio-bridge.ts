@@ -34,6 +34,21 @@ function explain(err: unknown, server: string, timeoutMs: number): string {
 }
 
 /**
+ * The signal of one forward (a POST): aborted by the transport (when it closes) or after `timeoutMs`,
+ * reading the answer included, as AbortSignal.timeout would with a TimeoutError. A plain timer, not
+ * AbortSignal.any(AbortSignal.timeout(...)): on Node 20 a combined signal that nothing else holds can be
+ * garbage-collected before it fires, and the forward would then hang after all. Unref'd: it never keeps
+ * the process alive, and firing after the answer was read changes nothing.
+ */
+function forwardSignal(transport: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new DOMException(`No answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs).unref();
+  if (transport?.aborted) controller.abort(transport.reason);
+  else transport?.addEventListener('abort', () => controller.abort(transport.reason), { once: true });
+  return controller.signal;
+}
+
+/**
  * `claudetools mcp`: MCP over stdio for an agent on this machine, as a transparent bridge to the
  * server's POST /mcp. Every message read on stdin is forwarded as is, every answer written back.
  *
@@ -48,13 +63,11 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
   const stdin = opts.stdin ?? process.stdin;
   const local = new StdioServerTransport(stdin, opts.stdout ?? process.stdout);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS;
+  // Every POST (a forwarded message) gives up after timeoutMs: a stalled server gets the request answered
+  // with an error, and the bridge can still end when stdin closes.
   const remote = new StreamableHTTPClientTransport(new URL(`${opts.server.replace(/\/+$/, '')}/mcp`), {
     requestInit: { headers: { authorization: `Bearer ${opts.apiKey}` } },
-    // Every POST (a forwarded message) gives up after timeoutMs, reading the answer included: a stalled
-    // server gets the request answered with an error, and the bridge can still end when stdin closes.
-    fetch: (url, init) => fetch(url, init?.method === 'POST'
-      ? { ...init, signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) }
-      : init),
+    fetch: (url, init) => fetch(url, init?.method === 'POST' ? { ...init, signal: forwardSignal(init.signal, timeoutMs) } : init),
   });
   const initializing = new Set<string | number>();
   const inFlight = new Set<Promise<void>>();
