@@ -27,7 +27,7 @@ import { memoryRoutes } from './modules/memory/routes.js';
 import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { mcpRoutes } from './mcp/http.js';
-import { mcpAllowedHosts } from './mcp/origin.js';
+import { mcpAllowedHosts, type AllowedHost } from './mcp/origin.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserService } from './modules/users/service.js';
 
@@ -46,7 +46,7 @@ export interface AppDeps {
     auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
     trustProxy: boolean;
     /** Host names POST /mcp answers to (Host and Origin checks); the local names when left out. */
-    mcpAllowedHosts?: string[];
+    mcpAllowedHosts?: AllowedHost[];
   };
   logger?: Logger | false;
   clock?: Clock;

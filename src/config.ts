@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl } from './db/url.js';
+import { allowedHostProblem } from './mcp/origin.js';
 
 /**
  * The only reader of process.env. Settings come from the environment, then from an optional
@@ -36,8 +37,15 @@ const schema = z.object({
   auth_rate_limit: int(1, 100_000).default(30),
   trust_proxy: bool.default(false),
   // Comma-separated in the environment; a list or a string in config.json.
+  // Each entry host[:port] (see src/mcp/origin.ts); a URL or anything else is refused here, not dropped later.
   mcp_allowed_hosts: z.union([z.string().max(2000), z.array(z.string().max(255)).max(100)]).default('')
-    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((h) => h.trim()).filter(Boolean)),
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((h) => h.trim()).filter(Boolean))
+    .superRefine((hosts, ctx) => {
+      for (const host of hosts) {
+        const problem = allowedHostProblem(host);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    }),
 });
 
 export interface Config {

@@ -39,7 +39,8 @@ export interface CrudService<F extends Fields = Fields> {
   entity: Entity<F>;
   createSchema: z.ZodObject;
   updateSchema: z.ZodObject;
-  list(ctx: RequestContext, query: Record<string, unknown>): Promise<Page<RowOf<F>>>;
+  /** A page as the REST list gives it (`query` already parsed by the list schema); `where` adds server-side conditions. */
+  list(ctx: RequestContext, query: Record<string, unknown>, where?: repo.ListWhere): Promise<Page<RowOf<F>>>;
   get(ctx: RequestContext, id: string): Promise<RowOf<F>>;
   create(ctx: RequestContext, input: Record<string, unknown>): Promise<RowOf<F>>;
   update(ctx: RequestContext, id: string, patch: Record<string, unknown>): Promise<RowOf<F>>;
@@ -137,10 +138,10 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
     createSchema,
     updateSchema,
 
-    async list(ctx, query) {
+    async list(ctx, query, where) {
       assertAccess(ctx, entity.access.read, false);
       const { limit, offset, sort, q, ...filters } = query as Record<string, any>;
-      const { rows, total } = await repo.findPage(db, entity, { limit, offset, sort, q, filters, clientIds: clientLimit(ctx) });
+      const { rows, total } = await repo.findPage(db, entity, { limit, offset, sort, q, filters, clientIds: clientLimit(ctx), where });
       return { items: rows.map((r) => entity.decode(r)), total, limit, offset };
     },
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../db/dialect.js';
 import type { Entity } from './define-entity.js';
-import { scopeCondition } from './scope.js';
+import { ofClientCondition, scopeCondition } from './scope.js';
 
 /**
  * The generic repository: plain functions taking `db` first. Rows come back as stored
@@ -16,6 +16,20 @@ export interface ListParams {
   filters: Record<string, unknown>;
   /** Restrict to rows whose client column is in this list (null/undefined: no restriction). */
   clientIds?: string[] | null;
+  where?: ListWhere;
+}
+
+/**
+ * Conditions server code adds to a list (never a query string: the REST list schema has no way to set
+ * them), so set-based reads stay one query through the same service and scoping.
+ */
+export interface ListWhere {
+  /** Only rows with one of these ids (an empty list: none). */
+  ids?: readonly string[];
+  /** Only rows belonging to this client, following the entity's clientScope (e.g. services through their host). */
+  ofClient?: string;
+  /** Filter fields matched ignoring case (e.g. a short code typed in lowercase); only the entity's list filters. */
+  caseless?: Record<string, string>;
 }
 
 export async function findById(db: Kysely<any>, entity: Entity, id: string): Promise<Record<string, unknown> | undefined> {
@@ -32,6 +46,20 @@ export async function findPage(db: Kysely<any>, entity: Entity, p: ListParams) {
     const escape = dialectOf(db) === 'mysql' ? sql`'\\\\'` : sql`'\\'`;
     query = query.where((eb) => eb.or(entity.list.search.map((col) =>
       eb(sql`lower(${sql.ref(col)})`, 'like', sql`${pattern} escape ${escape}`))));
+  }
+  const where = p.where ?? {};
+  if (where.ids) {
+    const ids = [...where.ids];
+    query = ids.length ? query.where('id', 'in', ids) : query.where(sql<boolean>`1 = 0`);
+  }
+  if (where.ofClient !== undefined) {
+    if (!entity.clientScope) throw new Error(`${entity.table}: ofClient needs a clientScope`);
+    const clientId = where.ofClient;
+    query = query.where((eb) => ofClientCondition(eb, entity, clientId));
+  }
+  for (const [field, value] of Object.entries(where.caseless ?? {})) {
+    if (!entity.list.filter.includes(field)) throw new Error(`${entity.table}.${field}: caseless matching is only for list filters`);
+    query = query.where(sql`lower(${sql.ref(field)})`, '=', value.toLowerCase());
   }
   if (p.clientIds && entity.clientScope) {
     const ids = p.clientIds;

@@ -17,6 +17,14 @@ export function scopeCondition(eb: ExpressionBuilder<any, any>, entity: Entity, 
   ]);
 }
 
+/** Rows that belong to this one client (following `via` references); rows tied to no client do not. */
+export function ofClientCondition(eb: ExpressionBuilder<any, any>, entity: Entity, clientId: string): Expression<SqlBool> {
+  const scope = entity.clientScope!;
+  if (typeof scope === 'string') return eb(scope, '=', clientId);
+  const parent = parentOf(entity, scope.via);
+  return eb(scope.via, 'in', eb.selectFrom(parent.table).select('id').where((inner) => ofClientCondition(inner, parent, clientId)));
+}
+
 /** The client a stored row belongs to (following `via` references), or null for none. */
 export async function clientIdOf(db: Kysely<any>, entity: Entity, row: Record<string, unknown>): Promise<string | null> {
   const scope = entity.clientScope;

@@ -1,25 +1,42 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
 import { AppError } from '../core/errors.js';
-import { refuseHostOrOrigin } from './origin.js';
+import { refuseHostOrOrigin, type AllowedHost } from './origin.js';
 import { buildMcpServer } from './server.js';
+
+/** JSON-RPC "Invalid Request": what a batch (an array body) gets. */
+const INVALID_REQUEST = -32600;
 
 /**
  * POST /mcp: MCP over Streamable HTTP, stateless (a new server and transport per request, no session
  * id, plain JSON answers), so any instance behind a load balancer can answer any request.
  * GET and DELETE /mcp are 405: there is no server-initiated stream and no session to end.
+ *
+ * Order of checks, all before the body is read: Host and Origin (a web page cannot even probe keys),
+ * then the API key (the global auth hook skips this route so that the Host/Origin check comes first).
+ * Then the body: one JSON-RPC message; batches (arrays) were removed from MCP in 2025-06-18 and are
+ * refused, so one request is one call's worth of work.
  */
-export function mcpRoutes(app: FastifyInstance, services: Services, allowedHosts: readonly string[]): void {
+export function mcpRoutes(app: FastifyInstance, services: Services, allowedHosts: readonly AllowedHost[]): void {
+  const guard = async (req: FastifyRequest) => {
+    // The raw Host header: with trust_proxy, req.host would be X-Forwarded-Host, which any client can set.
+    const refusal = refuseHostOrOrigin(req.headers.host, req.headers.origin, allowedHosts, req.socket.localPort);
+    if (refusal) throw AppError.forbidden(refusal, 'forbidden_origin');
+    req.ctx.actor = await services.auth.authenticate(req.headers.authorization);
+  };
+
   app.route({
     method: 'POST', url: '/mcp', schema: { hide: true },
-    // Public to the auth hook only so the Host/Origin check runs first: a web page cannot even probe keys.
     config: { public: true },
+    onRequest: guard,
     handler: async (req, reply) => {
-      const refusal = refuseHostOrOrigin(req.host, req.headers.origin, allowedHosts);
-      if (refusal) throw AppError.forbidden(refusal, 'forbidden_origin');
-      req.ctx.actor = await services.auth.authenticate(req.headers.authorization);
-
+      if (Array.isArray(req.body)) {
+        return reply.code(400).send({
+          jsonrpc: '2.0', id: null,
+          error: { code: INVALID_REQUEST, message: 'JSON-RPC batches are not supported (MCP 2025-06-18 removed them): send one message per request' },
+        });
+      }
       const server = buildMcpServer(services, req.ctx, { onError: (err) => req.log.error({ err }, 'MCP call failed') });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.raw.on('close', () => {

@@ -2,7 +2,8 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { isAppError } from '../core/errors.js';
 import type { McpEnv } from './env.js';
-import { day, oneLine, renderRecord } from './output.js';
+import { clip } from '../core/text.js';
+import { day, renderRecord } from './output.js';
 import { describeAppError } from './tool.js';
 import { listPage } from './tools/lists.js';
 import { projectState } from './tools/projects.js';
@@ -13,22 +14,28 @@ const RECENT_DECISIONS = 20;
 
 const uriOf = (project: unknown, part: string) => `claudetools://projects/${project}/${part}`;
 
-/** A resource read that fails says why like a tool does (JSON-RPC errors carry the message), and hides internals. */
-async function read(env: McpEnv, uri: URL, mimeType: string, produce: () => Promise<string>): Promise<ReadResourceResult> {
+/**
+ * Runs a resource handler (a list or a read): a failure says why like a tool does (JSON-RPC errors carry
+ * the message) for an AppError, and anything else is logged and hidden behind a generic message.
+ */
+async function guarded<T>(env: McpEnv, doing: string, run: () => Promise<T>): Promise<T> {
   try {
-    return { contents: [{ uri: uri.href, mimeType, text: await produce() }] };
+    return await run();
   } catch (err) {
     if (isAppError(err)) throw new McpError(ErrorCode.InvalidParams, describeAppError(err));
     env.onError?.(err);
-    throw new McpError(ErrorCode.InternalError, 'Reading the resource failed unexpectedly; the server log has the details.');
+    throw new McpError(ErrorCode.InternalError, `${doing} failed unexpectedly; the server log has the details.`);
   }
 }
 
+const read = (env: McpEnv, uri: URL, mimeType: string, produce: () => Promise<string>): Promise<ReadResourceResult> =>
+  guarded(env, 'Reading the resource', async () => ({ contents: [{ uri: uri.href, mimeType, text: await produce() }] }));
+
 /** Lists the visible projects as resources of one kind (state or decisions). */
-const listed = (env: McpEnv, part: string, label: string) => async () => {
+const listed = (env: McpEnv, part: string, label: string) => () => guarded(env, 'Listing the resources', async () => {
   const page = await listPage(env, env.services.projects, { sort: '-updated_at', limit: LISTED_PROJECTS });
   return { resources: page.items.map((p) => ({ uri: uriOf(p.slug, part), name: `${p.slug} ${label}`, title: `${p.name}: ${label}` })) };
-};
+});
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
@@ -48,7 +55,7 @@ export function registerResources(server: McpServer, env: McpEnv): void {
   }, (uri, vars) => read(env, uri, 'text/markdown', async () => {
     const project = await env.handles.project(one(vars.project));
     const page = await listPage(env, env.services.context.decisionLogs, { project_id: project.id, sort: '-created_at', limit: RECENT_DECISIONS });
-    const lines = page.items.map((d) => `- ${day(d.occurred_at ?? d.created_at)} [${d.impact}] ${oneLine(String(d.decision_text), 400)}${d.rationale ? ` (why: ${oneLine(String(d.rationale), 200)})` : ''} · ${d.id}`);
+    const lines = page.items.map((d) => `- ${day(d.occurred_at ?? d.created_at)} [${d.impact}] ${clip(String(d.decision_text), 400)}${d.rationale ? ` (why: ${clip(String(d.rationale), 200)})` : ''} · ${d.id}`);
     return `# Decisions in ${project.name} (${page.items.length} of ${page.total})\n${lines.length ? lines.join('\n') : '(none logged yet)'}`;
   }));
 }

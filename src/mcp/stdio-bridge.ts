@@ -11,10 +11,17 @@ export interface StdioBridgeOptions {
   stdout?: Writable;
   /** Diagnostics go here (stderr): stdout carries only the protocol. */
   log?: (line: string) => void;
+  /** How long one forwarded message may take, answer included, before it is answered with an error (default 30 s). */
+  timeoutMs?: number;
 }
 
+export const DEFAULT_FORWARD_TIMEOUT_MS = 30_000;
+
 /** A failed forward as a message the agent can act on; the server's problem detail when it gave one. */
-function explain(err: unknown, server: string): string {
+function explain(err: unknown, server: string, timeoutMs: number): string {
+  if (err instanceof Error && err.name === 'TimeoutError') {
+    return `ClaudeTools at ${server} did not answer within ${timeoutMs / 1000} s; the request was given up (claudetools mcp --timeout sets the limit)`;
+  }
   if (err instanceof StreamableHTTPError) {
     const problem = /\{.*\}\s*$/s.exec(err.message)?.[0];
     let detail = err.message;
@@ -27,20 +34,40 @@ function explain(err: unknown, server: string): string {
 }
 
 /**
+ * The signal of one forward (a POST): aborted by the transport (when it closes) or after `timeoutMs`,
+ * reading the answer included, as AbortSignal.timeout would with a TimeoutError. A plain timer, not
+ * AbortSignal.any(AbortSignal.timeout(...)): on Node 20 a combined signal that nothing else holds can be
+ * garbage-collected before it fires, and the forward would then hang after all. Unref'd: it never keeps
+ * the process alive, and firing after the answer was read changes nothing.
+ */
+function forwardSignal(transport: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new DOMException(`No answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs).unref();
+  if (transport?.aborted) controller.abort(transport.reason);
+  else transport?.addEventListener('abort', () => controller.abort(transport.reason), { once: true });
+  return controller.signal;
+}
+
+/**
  * `claudetools mcp`: MCP over stdio for an agent on this machine, as a transparent bridge to the
  * server's POST /mcp. Every message read on stdin is forwarded as is, every answer written back.
  *
  * Why a bridge, not the tools in this process: the tools live once, in the server, next to the data and
  * the scoping rules; this process holds nothing but the API key, needs no database, and offers whatever
  * the server offers (a newer server's tools appear without updating this machine). A forward that fails
- * (server down, key revoked) answers that request with a JSON-RPC error naming the cause, never hangs.
+ * (server down, key revoked, no answer within the timeout) answers that request with a JSON-RPC error naming
+ * the cause, never hangs.
  */
 export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`claudetools mcp: ${line}\n`));
   const stdin = opts.stdin ?? process.stdin;
   const local = new StdioServerTransport(stdin, opts.stdout ?? process.stdout);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS;
+  // Every POST (a forwarded message) gives up after timeoutMs: a stalled server gets the request answered
+  // with an error, and the bridge can still end when stdin closes.
   const remote = new StreamableHTTPClientTransport(new URL(`${opts.server.replace(/\/+$/, '')}/mcp`), {
     requestInit: { headers: { authorization: `Bearer ${opts.apiKey}` } },
+    fetch: (url, init) => fetch(url, init?.method === 'POST' ? { ...init, signal: forwardSignal(init.signal, timeoutMs) } : init),
   });
   const initializing = new Set<string | number>();
   const inFlight = new Set<Promise<void>>();
@@ -48,7 +75,7 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
   local.onmessage = (message: JSONRPCMessage) => {
     if (isJSONRPCRequest(message) && message.method === 'initialize') initializing.add(message.id);
     const forward = remote.send(message).catch(async (err) => {
-      if (isJSONRPCRequest(message)) await local.send({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: explain(err, opts.server) } });
+      if (isJSONRPCRequest(message)) await local.send({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: explain(err, opts.server, timeoutMs) } });
     }).finally(() => inFlight.delete(forward));
     inFlight.add(forward);
   };
@@ -59,7 +86,7 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
     }
     void local.send(message);
   };
-  remote.onerror = (err) => log(explain(err, opts.server));
+  remote.onerror = (err) => log(explain(err, opts.server, timeoutMs));
   local.onerror = (err) => log(`stdio: ${err.message}`);
 
   const closed = new Promise<void>((resolve) => { local.onclose = resolve; });

@@ -1,6 +1,7 @@
 import { contentStems, contentWords, isNearDuplicate, splitSentences } from './filler.js';
 import { normalizeForHash } from './hash.js';
-import { clip, titleFrom } from './snippet.js';
+import { clip } from '../core/text.js';
+import { titleFrom } from './snippet.js';
 
 export interface MergeItem {
   title?: string | null;

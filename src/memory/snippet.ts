@@ -1,16 +1,8 @@
 import { contentWords, dropFiller, splitSentences } from './filler.js';
 import { extractTags } from './tags.js';
+import { clip } from '../core/text.js';
 
 export interface Snippet { title: string; dense_content: string; category: string; tags: string[] }
-
-/** `text` cut to at most `max` characters at a word boundary, with "…" when cut. */
-export function clip(text: string, max = 200): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
-}
 
 /**
  * A title (≤ `max` chars) from the first prose sentence with at least two content words; failing that the

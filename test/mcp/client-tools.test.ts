@@ -40,6 +40,31 @@ describeEachDialect('MCP client and infrastructure tools', (t) => {
     expect(overview).toContain('## Networks (1)\n- Office LAN · vlan · 10.20.0.0/24 · VLAN 20 · gw 10.20.0.1 · ');
     expect(overview).not.toContain(hostB);
     expect(await tech.ok('client_overview', { client: a.client_id })).toBe(overview);
+    expect(await tech.ok('client_overview', { client: codeA.toLowerCase() })).toBe(overview);
+  });
+
+  it('finds a client by its short code in any case, and says so when two codes differ only in case', async (ctx) => {
+    const mixed = await t().services.clients.create(system, mspBuild.client({ short_code: `Mx${a.client_id.slice(-6)}` }));
+    expect(await admin.ok('client_overview', { client: String(mixed.short_code).toUpperCase() })).toContain(mixed.id);
+    // MariaDB's default collation already treats them as one code (the second is a duplicate); SQLite and PostgreSQL keep both.
+    const twin = await t().services.clients.create(system, mspBuild.client({ short_code: String(mixed.short_code).toLowerCase() })).catch(() => null);
+    if (!twin) return ctx.skip();
+    expect(await admin.ok('client_overview', { client: mixed.short_code })).toContain(mixed.id);
+    expect(await admin.ok('client_overview', { client: twin.short_code })).toContain(twin.id);
+    expect(await admin.call('client_overview', { client: String(mixed.short_code).toUpperCase() }))
+      .toEqual({ isError: true, text: expect.stringMatching(/client: .* matches .* and .*: give the exact short code or the id \[validation_failed\]$/) });
+  });
+
+  it('counts and lists services across all of a client\'s hosts (more than 100 of them)', async () => {
+    const client = await t().services.clients.create(system, mspBuild.client());
+    for (let i = 0; i < 105; i++) {
+      const host = await t().services.infrastructure.create(system, mspBuild.infrastructure({ client_id: client.id } as Parents, { site_id: null, hostname: `web-${String(i).padStart(3, '0')}-${client.id.slice(-4)}` }));
+      await t().services.services.create(system, { infrastructure_id: host.id, name: `nginx-${String(i).padStart(3, '0')}`, service_type: 'web', port: 443, protocol: 'https', status: 'running' });
+    }
+    const overview = await admin.ok('client_overview', { client: client.id, limit: 3 });
+    expect(overview).toContain('## Infrastructure (3 of 105)');
+    expect(overview).toMatch(new RegExp(`## Services \\(3 of 105\\)\n- nginx-000 \\(web\\) · on web-000-${client.id.slice(-4)} · 443/https · running · `));
+    expect(await tech.ok('client_overview', { client: codeA })).toContain('## Services (1)');
   });
 
   it('says how many a section holds when it shows fewer, and (none) for an empty one', async () => {

@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { appSettings } from '../../src/runtime.js';
-import { MCP_TOOLS } from '../../src/mcp/server.js';
-import { mcpAllowedHosts, refuseHostOrOrigin } from '../../src/mcp/origin.js';
+import { mcpAllowedHosts, parseHostPort, refuseHostOrOrigin } from '../../src/mcp/origin.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { DIALECTS } from '../support/databases.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { mspBuild } from '../support/msp.js';
+import { EXPECTED_TOOLS } from './support.js';
 
 const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -46,7 +48,7 @@ describeEachDialect('POST /mcp (Streamable HTTP)', (t) => {
   it('lists every tool with its annotations and answers a call as the key\'s user', async () => {
     const client = await connect(adminKey);
     const { tools } = await client.listTools();
-    expect(tools.map((x) => x.name)).toEqual(MCP_TOOLS.map((x) => x.name));
+    expect(tools.map((x) => x.name).sort()).toEqual(EXPECTED_TOOLS);
     expect(tools.find((x) => x.name === 'forget')!.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
     expect(tools.find((x) => x.name === 'recall')!.annotations).toMatchObject({ readOnlyHint: true });
     expect(text(await client.callTool({ name: 'list_clients', arguments: { q: clientB.short_code } }))).toContain(clientB.id);
@@ -75,6 +77,40 @@ describeEachDialect('POST /mcp (Streamable HTTP)', (t) => {
     expect((await local.json()).result.serverInfo.name).toBe('claudetools');
   });
 
+  it("refuses another local web app's Origin: the port counts, not just the name", async () => {
+    const post = (headers: Record<string, string>) => fetch(`${base}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${adminKey}`, ...headers }, body: JSON.stringify(INITIALIZE) });
+    const port = Number(new URL(base).port);
+    for (const origin of ['http://localhost:5173', `http://127.0.0.1:${port + 1}`, 'http://127.0.0.1', `https://localhost:${port}x`]) {
+      const res = await post({ origin });
+      expect(res.status, origin).toBe(403);
+      expect((await res.json()).code, origin).toBe('forbidden_origin');
+    }
+    expect((await post({ origin: `http://localhost:${port}` })).status).toBe(200);
+    const otherPort = await t().app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, host: `127.0.0.1:${port + 1}`, authorization: `Bearer ${adminKey}` }, payload: INITIALIZE });
+    expect(otherPort.statusCode).toBe(403);
+  });
+
+  it('checks Host, Origin and the key before it reads the body', async () => {
+    // A broken body: were it parsed first, this would be 400 invalid_json, telling a prober the route is there.
+    const noKey = await fetch(`${base}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: '{"jsonrpc": "2.0", oops' });
+    expect(noKey.status).toBe(401);
+    expect((await noKey.json()).code).toBe('unauthorized');
+    const foreign = await fetch(`${base}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, origin: 'https://evil.example' }, body: '{"jsonrpc": "2.0", oops' });
+    expect(foreign.status).toBe(403);
+    const keyed = await fetch(`${base}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${adminKey}` }, body: '{"jsonrpc": "2.0", oops' });
+    expect(keyed.status).toBe(400);
+  });
+
+  it('refuses a JSON-RPC batch with a JSON-RPC error, running none of it', async () => {
+    const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'remember', arguments: { text: `batched memory ${id}` } } });
+    const res = await fetch(`${base}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${adminKey}`, 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify([call(1), call(2)]) });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/batches are not supported/) } });
+    const recent = await t().services.context.contextSnippets.list({ actor: null }, { q: 'batched memory', limit: 10, offset: 0 });
+    expect(recent.total).toBe(0);
+  });
+
   it('serves two clients at once, each in its own scope', async () => {
     const [admin, tech] = await Promise.all([connect(adminKey), connect(techKey)]);
     const rounds = await Promise.all(Array.from({ length: 4 }, () => Promise.all([
@@ -100,26 +136,79 @@ describeEachDialect('POST /mcp (Streamable HTTP)', (t) => {
   });
 });
 
+const LOCAL = [{ hostname: 'localhost', port: 'own' }, { hostname: '127.0.0.1', port: 'own' }, { hostname: '[::1]', port: 'own' }];
+
 describe('the hosts /mcp answers to', () => {
-  it('are the local names, the listening host unless it is a wildcard, and the configured extras', () => {
-    expect(mcpAllowedHosts('0.0.0.0')).toEqual(['localhost', '127.0.0.1', '[::1]']);
-    expect(mcpAllowedHosts('ct.lan', ['CT.Example.com', '::1', '10.0.0.5'])).toEqual(['localhost', '127.0.0.1', '[::1]', 'ct.lan', 'ct.example.com', '10.0.0.5']);
+  it('are the local names and the listening host (unless a wildcard) on the own port, and the configured extras', () => {
+    expect(mcpAllowedHosts('0.0.0.0')).toEqual(LOCAL);
+    expect(mcpAllowedHosts('ct.lan', ['CT.Example.com', '::1', '10.0.0.5', 'ct.example.com:443', '[fe80::1]:8443'])).toEqual([...LOCAL,
+      { hostname: 'ct.lan', port: 'own' }, { hostname: 'ct.example.com', port: 'own-or-default' }, { hostname: '[::1]', port: 'own-or-default' },
+      { hostname: '10.0.0.5', port: 'own-or-default' }, { hostname: 'ct.example.com', port: 443 }, { hostname: '[fe80::1]', port: 8443 }]);
+  });
+
+  it('parse host[:port] and nothing else', () => {
+    expect(parseHostPort('CT.example.com:8443')).toEqual({ hostname: 'ct.example.com', port: 8443 });
+    expect(parseHostPort('[::1]:8000')).toEqual({ hostname: '[::1]', port: 8000 });
+    expect(parseHostPort('fe80::1')).toEqual({ hostname: '[fe80::1]' });
+    for (const bad of ['https://ct.example.com', 'ct.example.com/mcp', 'user@ct.example.com', '*.example.com', 'ct.example.com:0', 'ct.example.com:99999', 'ct example', '', '[nope]:80']) {
+      expect(parseHostPort(bad), bad).toBeNull();
+    }
   });
 
   it('come from HOST and CLAUDETOOLS_MCP_ALLOWED_HOSTS, or a list in config.json', () => {
     const home = mkdtempSync(join(tmpdir(), 'ct-mcp-hosts-'));
-    const fromEnv = loadConfig({ CLAUDETOOLS_HOME: home, HOST: '0.0.0.0', CLAUDETOOLS_MCP_ALLOWED_HOSTS: 'ct.lan, ct.example.com' });
-    expect(appSettings(fromEnv).mcpAllowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'ct.lan', 'ct.example.com']);
+    const fromEnv = loadConfig({ CLAUDETOOLS_HOME: home, HOST: '0.0.0.0', CLAUDETOOLS_MCP_ALLOWED_HOSTS: 'ct.lan, ct.example.com:443' });
+    expect(appSettings(fromEnv).mcpAllowedHosts).toEqual([...LOCAL, { hostname: 'ct.lan', port: 'own-or-default' }, { hostname: 'ct.example.com', port: 443 }]);
     writeFileSync(join(home, 'config.json'), JSON.stringify({ host: 'ct.lan', mcp_allowed_hosts: ['proxy.example.com'] }));
-    expect(appSettings(loadConfig({ CLAUDETOOLS_HOME: home })).mcpAllowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'ct.lan', 'proxy.example.com']);
+    expect(appSettings(loadConfig({ CLAUDETOOLS_HOME: home })).mcpAllowedHosts).toEqual([...LOCAL, { hostname: 'ct.lan', port: 'own' }, { hostname: 'proxy.example.com', port: 'own-or-default' }]);
   });
 
-  it('checks Host always and Origin when a browser sends one', () => {
-    const allowed = mcpAllowedHosts('ct.lan');
-    expect(refuseHostOrOrigin('ct.lan:8000', undefined, allowed)).toBeNull();
-    expect(refuseHostOrOrigin('[::1]:8000', 'http://localhost:3000', allowed)).toBeNull();
-    expect(refuseHostOrOrigin(undefined, undefined, allowed)).toMatch(/Host \(none\)/);
-    expect(refuseHostOrOrigin('attacker.example', undefined, allowed)).toMatch(/CLAUDETOOLS_MCP_ALLOWED_HOSTS/);
-    expect(refuseHostOrOrigin('ct.lan', 'https://attacker.example', allowed)).toMatch(/origin https:\/\/attacker.example/);
+  it('refuse a config entry that is not host[:port] when the config loads, naming it', () => {
+    const home = mkdtempSync(join(tmpdir(), 'ct-mcp-hosts-'));
+    expect(() => loadConfig({ CLAUDETOOLS_HOME: home, CLAUDETOOLS_MCP_ALLOWED_HOSTS: 'ct.lan, https://ct.example.com' }))
+      .toThrow(/CLAUDETOOLS_MCP_ALLOWED_HOSTS: "https:\/\/ct\.example\.com" is not host\[:port\]/);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ mcp_allowed_hosts: ['ct.example.com/mcp'] }));
+    expect(() => loadConfig({ CLAUDETOOLS_HOME: home })).toThrow(/"ct\.example\.com\/mcp" is not host\[:port\]/);
+  });
+
+  it('check Host always and Origin when a browser sends one, host and port', () => {
+    const allowed = mcpAllowedHosts('ct.lan', ['ct.example.com', 'alt.example.com:8443']);
+    expect(refuseHostOrOrigin('ct.lan:8000', undefined, allowed, 8000)).toBeNull();
+    expect(refuseHostOrOrigin('[::1]:8000', 'http://localhost:8000', allowed, 8000)).toBeNull();
+    expect(refuseHostOrOrigin('[::1]:8000', 'http://localhost:3000', allowed, 8000)).toMatch(/origin http:\/\/localhost:3000/);
+    expect(refuseHostOrOrigin('[::1]:8000', 'http://localhost', allowed, 8000)).toMatch(/origin/);
+    expect(refuseHostOrOrigin('localhost:9000', undefined, allowed, 8000)).toMatch(/Host localhost:9000/);
+    expect(refuseHostOrOrigin('localhost:8000', undefined, allowed, undefined)).toMatch(/Host/);
+    // A configured name without a port: behind a proxy (default ports) or straight on the own port.
+    expect(refuseHostOrOrigin('ct.example.com', 'https://ct.example.com', allowed, 8000)).toBeNull();
+    expect(refuseHostOrOrigin('ct.example.com:8000', 'http://ct.example.com:8000', allowed, 8000)).toBeNull();
+    expect(refuseHostOrOrigin('ct.example.com', 'https://ct.example.com:9443', allowed, 8000)).toMatch(/origin/);
+    // With a port: exactly that one.
+    expect(refuseHostOrOrigin('alt.example.com:8443', 'https://alt.example.com:8443', allowed, 8000)).toBeNull();
+    expect(refuseHostOrOrigin('alt.example.com', undefined, allowed, 8000)).toMatch(/Host/);
+    expect(refuseHostOrOrigin(undefined, undefined, allowed, 8000)).toMatch(/Host \(none\)/);
+    expect(refuseHostOrOrigin('attacker.example', undefined, allowed, 8000)).toMatch(/CLAUDETOOLS_MCP_ALLOWED_HOSTS/);
+    expect(refuseHostOrOrigin('ct.lan:8000', 'https://attacker.example', allowed, 8000)).toMatch(/origin https:\/\/attacker.example/);
+    expect(refuseHostOrOrigin('ct.lan:8000', 'chrome-extension://abc', allowed, 8000)).toMatch(/origin/);
+  });
+});
+
+describe('POST /mcp behind a reverse proxy (trust_proxy)', () => {
+  let t: TestApp, base: string, key: string;
+  beforeAll(async () => {
+    t = await createTestApp(DIALECTS[0]!, { settings: { trustProxy: true } });
+    base = (await t.app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
+    const res = await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: t.adminHeaders, payload: { name: 'proxy test' } });
+    key = res.json().key;
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('checks the raw Host header, not X-Forwarded-Host (which any client can send)', async () => {
+    const headers = { ...MCP_HEADERS, authorization: `Bearer ${key}` };
+    const spoofed = await t.app.inject({ method: 'POST', url: '/mcp', headers: { ...headers, host: 'evil.example', 'x-forwarded-host': 'localhost' }, payload: INITIALIZE });
+    expect(spoofed.statusCode).toBe(403);
+    expect(spoofed.json().detail).toMatch(/Host evil\.example/);
+    const forwarded = await fetch(`${base}/mcp`, { method: 'POST', headers: { ...headers, 'x-forwarded-host': 'evil.example' }, body: JSON.stringify(INITIALIZE) });
+    expect(forwarded.status).toBe(200);
   });
 });

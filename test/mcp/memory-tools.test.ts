@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/memory/tokens.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { DIALECTS } from '../support/databases.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { seedParents, type Parents } from '../support/msp.js';
 import { callerContext, connectClient, idsIn, type McpTestClient } from './support.js';
@@ -68,6 +70,27 @@ describeEachDialect('MCP memory tools', (t) => {
     expect(countTokens(memories!)).toBeLessThanOrEqual(300);
     expect(idsIn(ids!).length).toBe(memories!.split('\n').filter((l) => l.startsWith('- ')).length);
     expect(await tech.ok('recall', { query: 'zyxwvut quetzalcoatl', project: slugA })).toBe('No memories match this query in this scope.');
+  });
+
+  it('counts the ids in the budget, and returns at most 50 memories', async () => {
+    const project = await t().services.projects.create({ actor: null }, { name: 'Patching', slug: `patching-${a.client_id.slice(-6)}`, client_id: a.client_id });
+    // Distinct enough that recall's near-duplicate filter keeps them all.
+    const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber basalt cobalt dune ember fjord granite harbor iris jasper kelp lagoon marble nickel onyx pepper quartz russet saffron topaz umber velvet willow xenon yarrow zinc'.split(' ');
+    for (let n = 0; n < 55; n++) {
+      const own = [0, 1, 2, 3, 4, 5].map((k) => `${words[(n * 7 + k * 11) % words.length]}${n}`).join(' ');
+      await t().services.context.contextSnippets.create({ actor: null }, { dense_content: `Contoso rack patch panel note ${n}: ${own}`, project_id: project.id });
+    }
+    for (const token_budget of [1500, 8000]) {
+      const answer = await tech.ok('recall', { query: 'patch panel port contoso rack desk', project: project.id, limit: 50, token_budget });
+      expect(countTokens(answer), String(token_budget)).toBeLessThanOrEqual(token_budget);
+      expect(answer).not.toMatch(/cut at|offset/);
+      const [memories, ids] = answer.split('\n\nIds, in the order above: ');
+      const bullets = memories!.split('\n').filter((l) => l.startsWith('- '));
+      expect(idsIn(ids!)).toHaveLength(bullets.length);
+      expect(bullets.length).toBeGreaterThan(5);
+      expect(bullets.length).toBeLessThanOrEqual(50);
+    }
+    expect((await tech.call('recall', { query: 'x', limit: 51 })).text).toMatch(/Invalid arguments for tool recall.*limit/s);
   });
 
   it('refuses bad arguments with a message naming the field', async () => {
@@ -145,5 +168,39 @@ describeEachDialect('MCP memory tools', (t) => {
     expect(shown).toContain('[truncated: too long for one answer]');
     expect(JSON.parse(shown).items[0]).toMatchObject({ id, kind: 'snippet', project_id: a.project_id });
     expect(countTokens(await tech.ok('recall', { query: 'long runbook host', project: slugA, token_budget: 8000 }))).toBeLessThan(10_000);
+  });
+});
+
+describe('list_recent past its paging window', () => {
+  let t: TestApp, tech: McpTestClient, projectId: string;
+  beforeAll(async () => {
+    t = await createTestApp(DIALECTS[0]!);
+    const parents = await seedParents(t);
+    projectId = parents.project_id;
+    for (let n = 0; n < 510; n++) await t.services.context.contextSnippets.create({ actor: null }, { dense_content: `Recent fact number ${n}`, project_id: projectId });
+    tech = await connectClient(t, await callerContext(t, 'technician', { client_scope: [parents.client_id] }));
+  }, 120_000);
+  afterAll(async () => { await tech?.close(); await t?.close(); });
+
+  it('pages through the newest 500 without gaps, then points to narrower lists instead of offering offsets', async () => {
+    const seen: string[] = [];
+    let offset = 0;
+    for (;;) {
+      const page = await tech.ok('list_recent', { project: projectId, limit: 50, offset });
+      seen.push(...idsIn(page));
+      const next = /offset=(\d+)\.$/.exec(page);
+      if (!next) {
+        expect(page).toMatch(/Showing 451-500 of 510; only the newest 500 are listed here: narrow with project, client or kinds, or find older ones with search_memory\.$/);
+        break;
+      }
+      offset = Number(next[1]);
+    }
+    expect(seen).toHaveLength(500);
+    expect(new Set(seen).size).toBe(500);
+    const newest = await t.services.context.contextSnippets.list({ actor: null }, { project_id: projectId, sort: '-created_at', limit: 500, offset: 0 });
+    expect(seen).toEqual(newest.items.map((r) => r.id));
+    expect(idsIn(await tech.ok('list_recent', { project: projectId, limit: 50, offset: 480 }))).toEqual(seen.slice(480, 500));
+    expect((await tech.call('list_recent', { project: projectId, offset: 500 })).text).toMatch(/Invalid arguments for tool list_recent.*offset/s);
+    expect((await tech.call('search_memory', { query: 'recent fact', project: projectId, offset: 500 })).text).toMatch(/Invalid arguments for tool search_memory.*offset/s);
   });
 });

@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MCP_TOOLS } from '../../src/mcp/server.js';
 import { BIN, ROOT, childEnv, cli, startServer, tempHome } from '../e2e/helpers.js';
+import { runStdioBridge } from '../../src/mcp/stdio-bridge.js';
+import { EXPECTED_TOOLS } from './support.js';
 
 /** `claudetools mcp` as an agent starts it: a child process speaking MCP on stdio, configured by `claudetools login`. */
 async function spawnMcp(env: Record<string, string>) {
@@ -37,7 +41,7 @@ describe('claudetools mcp (stdio, bridged to the server)', () => {
     expect(client.getServerVersion()?.name).toBe('claudetools');
     expect(client.getInstructions()).toMatch(/recall/);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(MCP_TOOLS.map((t) => t.name));
+    expect(tools.map((t) => t.name).sort()).toEqual(EXPECTED_TOOLS);
 
     const stored = await client.callTool({ name: 'remember', arguments: { text: 'The Contoso VPN concentrator reboots every Sunday at 03:00 for patching.', tags: ['vpn'] } });
     expect(stored.isError).toBeFalsy();
@@ -69,4 +73,23 @@ describe('claudetools mcp (stdio, bridged to the server)', () => {
     expect(client).toBeNull();
     expect(stderr()).toMatch(/refused the API key \(401/);
   });
+});
+
+describe('the stdio bridge against a server that never answers', () => {
+  it('answers the request with an error after the timeout, and ends once stdin closes', async () => {
+    const stalled = createServer((req) => { req.resume(); /* and never answer */ });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const stdin = new PassThrough(), stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (d) => { out += d; });
+      const ended = runStdioBridge({ server: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`, apiKey: 'ct_x', stdin, stdout, log: () => {}, timeoutMs: 300 });
+      stdin.end(`${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' })}\n`);
+      await ended;
+      expect(JSON.parse(out.trim())).toMatchObject({ jsonrpc: '2.0', id: 3, error: { code: -32000, message: expect.stringMatching(/did not answer within 0\.3 s/) } });
+    } finally {
+      stalled.closeAllConnections();
+      stalled.close();
+    }
+  }, 10_000);
 });

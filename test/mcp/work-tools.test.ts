@@ -50,6 +50,17 @@ describeEachDialect('MCP project, task and time tools, and project resources', (
     expect(await tech.call('update_task', { id: hidden.id, status: 'cancelled' })).toEqual({ isError: true, text: `task ${hidden.id} was not found [not_found]` });
   });
 
+  it("lists a project's tasks created over REST with only project_id (no client filter is implied)", async () => {
+    const res = await t().app.inject({ method: 'POST', url: '/api/tasks', headers: t().adminHeaders, payload: { title: 'Filed over REST by project only', project_id: a.project_id } });
+    expect(res.statusCode, res.body).toBe(201);
+    const rest = res.json();
+    expect(rest.client_id).toBeNull();
+    expect(idsIn(await tech.ok('list_tasks', { project: slugA, limit: 100 }))).toContain(rest.id);
+    expect(idsIn(await tech.ok('list_tasks', { project: slugA.toUpperCase(), q: 'Filed over REST' }))).toEqual([rest.id]);
+    // Writes still file a task under its project's client.
+    expect(await tech.json('create_task', { title: 'Filed over MCP', project: slugA })).toMatchObject({ project_id: a.project_id, client_id: a.client_id });
+  });
+
   it('refuses bad task arguments with the rule that failed', async () => {
     expect(await tech.call('create_task', { title: 'Stuck', client: codeA, status: 'blocked' }))
       .toEqual({ isError: true, text: 'The request is not valid: blocking_reason: is required when the status is blocked [validation_failed]' });
@@ -67,6 +78,8 @@ describeEachDialect('MCP project, task and time tools, and project resources', (
     expect(spanned).toMatchObject({ start_time: '2025-05-01T08:00:00.000Z', end_time: '2025-05-01T08:45:00.000Z', duration_minutes: 45, amount: 0 });
     const anchored = await tech.json('log_time', { client: codeA, start_time: '2025-05-02T08:00:00Z', minutes: 30 });
     expect(anchored.end_time).toBe('2025-05-02T08:30:00.000Z');
+    const ended = await tech.json('log_time', { client: codeA.toLowerCase(), end_time: '2025-05-03T10:00:00Z', minutes: 20 });
+    expect(ended).toMatchObject({ client_id: a.client_id, start_time: '2025-05-03T09:40:00.000Z', end_time: '2025-05-03T10:00:00.000Z' });
   });
 
   it('refuses time it cannot place or may not log', async () => {
@@ -115,5 +128,16 @@ describeEachDialect('MCP project, task and time tools, and project resources', (
     expect(decisions.mimeType).toBe('text/markdown');
     expect(decisions.text).toMatch(/^# Decisions in .* \(2 of 2\)\n- \d{4}-\d\d-\d\d \[medium\] Use Caddy as the Fabrikam reverse proxy \(why: automatic TLS\) · [0-9a-f-]{36}\n- \d{4}-\d\d-\d\d \[high\] Host the Fabrikam portal on Hetzner · [0-9a-f-]{36}$/);
     await expect(tech.client.readResource({ uri: `claudetools://projects/${slugB}/state` })).rejects.toThrow(`project ${slugB} was not found`);
+  });
+
+  it('lists resources with a clear error when listing fails, the details only in the log', async () => {
+    const boom = new Error('SQLITE_BUSY: database is locked (host 10.0.0.5, user ct)');
+    const broken = { ...t().services, projects: { ...t().services.projects, list: async () => { throw boom; } } };
+    const client = await connectClient(t(), await callerContext(t(), 'technician', { client_scope: [a.client_id] }), broken);
+    const failed = await client.client.listResources().then(() => null, (err: Error) => err);
+    expect(failed?.message).toMatch(/Listing the resources failed unexpectedly; the server log has the details/);
+    expect(failed?.message).not.toMatch(/SQLITE_BUSY|10\.0\.0\.5/);
+    expect(client.failures).toEqual([boom]);
+    await client.close();
   });
 });

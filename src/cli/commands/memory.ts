@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { clip } from '../../core/text.js';
 import { apiClient } from '../api-client.js';
 import { resolveHandle } from '../handles.js';
 import { CliError, printJson, printTable } from '../output.js';
@@ -29,10 +30,6 @@ async function readStdin(): Promise<string> {
 }
 
 const dim = (line: string) => (process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[2m${line}\x1b[22m` : line);
-const preview = (text: string, n = 60) => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
-};
 const BREAKDOWN = ['text', 'bm25', 'tags', 'scope', 'recency', 'usage', 'relevance', 'pinned'];
 
 export function memoryCommands(program: Command): void {
@@ -54,7 +51,7 @@ export function memoryCommands(program: Command): void {
         printTable(answer.items.map((i) => ({
           score: i.score.toFixed(3), kind: i.kind, tokens: i.tokens,
           ...Object.fromEntries(BREAKDOWN.map((k) => [k, i.explain?.[k] === undefined ? '' : Number(i.explain[k].toFixed(3))])),
-          memory: preview(i.text),
+          memory: clip(i.text, 60),
         })), ['score', 'kind', 'tokens', ...BREAKDOWN, 'memory']);
       } else {
         process.stdout.write(answer.text ? `${answer.text}\n` : '(no memories)\n');

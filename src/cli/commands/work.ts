@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { apiClient, qs } from '../api-client.js';
+import { entrySpan } from '../../modules/billable-time/rules.js';
 import { resolveHandle } from '../handles.js';
 import { CliError, printJson, printTable } from '../output.js';
 
@@ -72,12 +73,11 @@ export function workCommands(program: Command): void {
     .option('--desc <text>').option('--category <category>').option('--rate <hourly>').option('--no-billable').option('--json')
     .action(async (o) => {
       const api = apiClient();
-      const end = o.end ? new Date(o.end) : o.start && o.minutes ? new Date(Date.parse(o.start) + Number(o.minutes) * 60_000) : new Date();
-      const start = o.start ? new Date(o.start) : o.minutes ? new Date(end.getTime() - Number(o.minutes) * 60_000) : undefined;
-      if (!start || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw new CliError('Give --start and --end, or --minutes');
+      const span = entrySpan({ minutes: o.minutes === undefined ? undefined : Number(o.minutes), start: o.start, end: o.end }, new Date());
+      if (!span) throw new CliError('Give --start and --end, or --minutes');
       const row = await api.post<Row>('/api/billable-time', {
         client_id: await resolveHandle(api, 'clients', 'short_code', o.client), project_id: await resolveHandle(api, 'projects', 'slug', o.project),
-        start_time: start.toISOString(), end_time: end.toISOString(), description: o.desc, category: o.category,
+        ...span, description: o.desc, category: o.category,
         hourly_rate: o.rate === undefined ? undefined : Number(o.rate), is_billable: o.billable,
       });
       o.json ? printJson(row) : process.stdout.write(`Logged ${row.duration_minutes} min, ${row.amount} (${row.id})\n`);

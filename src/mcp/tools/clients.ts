@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import type { CrudService } from '../../entities/crud-service.js';
 import { Client } from '../../modules/clients/entity.js';
 import { Infrastructure } from '../../modules/infrastructure/entity.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle } from '../handles.js';
-import { capText, oneLine, renderIndex } from '../output.js';
+import { clip } from '../../core/text.js';
+import { capText, renderIndex } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';
 
@@ -16,7 +18,7 @@ export interface OverviewSection {
   load(env: McpEnv, clientId: string, limit: number): Promise<{ lines: string[]; total: number }>;
 }
 
-const hostLine = (h: Row) => `- ${parts(h.hostname, h.asset_type, h.ip_address, [h.os, h.os_version].filter(Boolean).join(' '), h.role && oneLine(String(h.role), 60), h.status, h.id)}`;
+const hostLine = (h: Row) => `- ${parts(h.hostname, h.asset_type, h.ip_address, [h.os, h.os_version].filter(Boolean).join(' '), h.role && clip(String(h.role), 60), h.status, h.id)}`;
 
 const sites: OverviewSection = {
   title: 'Sites',
@@ -34,21 +36,24 @@ const infrastructure: OverviewSection = {
   },
 };
 
-/** Services hang off hosts: listed host by host (the first 100 hosts), through the services' own scoping. */
+/** Rows with these ids, in one query through the service (so its scoping applies), by id. */
+export async function byIds(env: McpEnv, service: CrudService, ids: Iterable<unknown>): Promise<Map<string, Row>> {
+  const wanted = [...new Set([...ids].filter((id) => id != null).map(String))];
+  if (!wanted.length) return new Map();
+  const page = await listPage(env, service, { limit: wanted.length }, { ids: wanted });
+  return new Map(page.items.map((row) => [String(row.id), row as Row]));
+}
+
+/** Services hang off hosts: the client's services in one query (through their hosts), then their hosts' names in one more. */
 const services: OverviewSection = {
   title: 'Services',
   async load(env, clientId, limit) {
-    const hosts = await listPage(env, env.services.infrastructure, { client_id: clientId, limit: 100 });
-    const lines: string[] = [];
-    let total = 0;
-    for (const host of hosts.items) {
-      const page = await listPage(env, env.services.services, { infrastructure_id: host.id, limit: Math.max(1, limit - lines.length) });
-      total += page.total;
-      for (const s of page.items) {
-        if (lines.length < limit) lines.push(`- ${parts(`${s.name} (${s.service_type})`, `on ${host.hostname}`, s.port && `${s.port}/${s.protocol ?? ''}`, s.status, s.external_url ?? s.internal_url, s.id)}`);
-      }
-    }
-    return { total, lines };
+    const page = await listPage(env, env.services.services, { limit }, { ofClient: clientId });
+    const hosts = await byIds(env, env.services.infrastructure, page.items.map((s) => s.infrastructure_id));
+    return {
+      total: page.total,
+      lines: page.items.map((s) => `- ${parts(`${s.name} (${s.service_type})`, `on ${hosts.get(String(s.infrastructure_id))?.hostname ?? s.infrastructure_id}`, s.port && `${s.port}/${s.protocol ?? ''}`, s.status, s.external_url ?? s.internal_url, s.id)}`),
+    };
   },
 };
 
@@ -79,7 +84,7 @@ export const clientOverview = tool({
   async run({ client, limit }, env) {
     const c = await env.handles.client(client) as Row;
     const head = [`# ${c.name} (${c.short_code}) · ${c.status} · ${c.id}`,
-      parts(c.primary_contact, c.email, c.phone, c.default_hourly_rate != null && `default rate ${c.default_hourly_rate}/h`), c.notes ? `Notes: ${oneLine(String(c.notes), 300)}` : ''].filter(Boolean);
+      parts(c.primary_contact, c.email, c.phone, c.default_hourly_rate != null && `default rate ${c.default_hourly_rate}/h`), c.notes ? `Notes: ${clip(String(c.notes), 300)}` : ''].filter(Boolean);
     const sections = [];
     for (const section of CLIENT_OVERVIEW_SECTIONS) {
       const { lines, total } = await section.load(env, String(c.id), limit);
@@ -102,9 +107,8 @@ export const searchInfrastructure = tool({
   async run(args, env) {
     const { client, ...query } = args as Row & { client?: string };
     const page = await listPage(env, env.services.infrastructure, { ...query, client_id: await env.handles.clientId(client) });
-    const codes = new Map<string, string>();
-    for (const id of new Set(page.items.map((h) => String(h.client_id)))) codes.set(id, String((await env.services.clients.get(env.ctx, id)).short_code));
-    const lines = page.items.map((h) => `${hostLine(h)} · client ${codes.get(String(h.client_id))}`);
+    const clients = await byIds(env, env.services.clients, page.items.map((h) => h.client_id));
+    const lines = page.items.map((h) => `${hostLine(h)} · client ${clients.get(String(h.client_id))?.short_code ?? h.client_id}`);
     return renderIndex('Infrastructure (hostname · type · ip · os · role · status · id · client):', { lines, offset: page.offset, total: page.total }, 'No infrastructure matches.');
   },
 });
@@ -117,7 +121,7 @@ export const listClients = tool({
   effect: 'read',
   async run(args, env) {
     const page = await listPage(env, env.services.clients, args as Row);
-    const lines = page.items.map((c) => `- ${parts(c.short_code, oneLine(String(c.name), 80), c.status, c.id)}`);
+    const lines = page.items.map((c) => `- ${parts(c.short_code, clip(String(c.name), 80), c.status, c.id)}`);
     return renderIndex('Clients (code · name · status · id):', { lines, offset: page.offset, total: page.total }, 'No clients match.');
   },
 });

@@ -1,16 +1,21 @@
 import { z } from 'zod';
 import type { MemoryKind } from '../../modules/context/service.js';
 import { ContextSnippet, DecisionLog } from '../../modules/context/entities.js';
-import { RecallBody } from '../../modules/memory/schemas.js';
+import { formatForInjection } from '../../memory/format.js';
+import { countTokens } from '../../memory/tokens.js';
+import { RecallBody, type RecallOutput } from '../../modules/memory/schemas.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { day, oneLine, renderIndex, renderRecord } from '../output.js';
+import { clip } from '../../core/text.js';
+import { day, renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';
 import { KIND_NAMES, KIND_OF_NAME, memoryBody, requireMemory, serviceOf, findMemory, type KindName } from './memory-kinds.js';
 
 /** Recall answers stay well under the output cap; a bigger budget is a sign to narrow the query. */
 const MAX_RECALL_BUDGET = 8_000;
+/** Recall answers at most this many memories: their ids must fit beside them. */
+const MAX_RECALL_ITEMS = 50;
 /** recall ranks at most this many items, so search_memory pages within them. */
 const MAX_RANKED = 500;
 
@@ -20,29 +25,51 @@ const scope = {
 };
 const query = RecallBody.shape.query.describe('What you are looking for: a question or keywords, e.g. "why does the NAS backup fail"');
 
-async function scopeIds(env: McpEnv, args: { project?: string; client?: string }) {
-  return { project_id: await env.handles.projectId(args.project), client_id: await env.handles.clientId(args.client) };
-}
-
 /** One index line: kind, id, date, and the start of the text. */
 const indexLine = (kind: string, id: unknown, at: unknown, title: unknown, text: string) =>
-  `- ${kind} ${String(id)} · ${day(at)} · ${oneLine(title && !text.startsWith(String(title)) ? `${title}: ${text}` : text)}`;
+  `- ${kind} ${String(id)} · ${day(at)} · ${clip(title && !text.startsWith(String(title)) ? `${title}: ${text}` : text)}`;
+
+/** The ids line after recall's memories: what get_memory and forget take. */
+const idsLine = (items: readonly { kind: string; id: string }[]) => `\n\nIds, in the order above: ${items.map((i) => `${i.kind} ${i.id}`).join(', ')}`;
+
+/**
+ * Recall's memories and their ids, together within the budget: when the ids do not fit beside what recall
+ * chose, the same ranked items are fitted again with room left for the ids (the last ones drop out).
+ */
+export function fitRecallAnswer(answer: RecallOutput, budget: number, limit: number): string | null {
+  let text = `${answer.text}${idsLine(answer.items)}`;
+  let tokens = countTokens(text);
+  if (tokens <= budget) return text;
+  const items = answer.items.map((i) => ({ ...i, at: i.occurred_at ?? i.created_at }));
+  let reserve = countTokens(idsLine(answer.items));
+  for (let round = 0; round < 4 && reserve < budget; round++) {
+    const fitted = formatForInjection(items, budget - reserve, { limit });
+    if (!fitted.included.length) return null;
+    text = `${fitted.text}${idsLine(fitted.included)}`;
+    tokens = countTokens(text);
+    if (tokens <= budget) return text;
+    reserve += tokens - budget;
+  }
+  return null;
+}
 
 export const recall = tool({
   name: 'recall',
   title: 'Recall memories',
   description: 'The memories earlier sessions stored that are most relevant to a query (facts, decisions, conversation turns and summaries), '
-    + 'ranked and fitted to token_budget, as dated bullets, followed by their ids (for get_memory or forget). '
-    + 'Use it when starting on a topic or when the user refers to earlier work.',
-  input: RecallBody.pick({ tags: true, limit: true, as_of: true }).extend({
+    + 'ranked and fitted to token_budget, as dated bullets, followed by their ids (for get_memory or forget); the ids count in the budget. '
+    + 'Use it when starting on a topic or when the user refers to earlier work; for a longer list, search_memory pages an index.',
+  input: RecallBody.pick({ tags: true, as_of: true }).extend({
     query, ...scope,
-    token_budget: z.int().min(50).max(MAX_RECALL_BUDGET).default(1500).describe(`Most tokens (cl100k) the memories may take, up to ${MAX_RECALL_BUDGET}`),
+    limit: z.int().min(1).max(MAX_RECALL_ITEMS).default(10).describe(`Most memories to return (at most ${MAX_RECALL_ITEMS})`),
+    token_budget: z.int().min(50).max(MAX_RECALL_BUDGET).default(1500).describe(`Most tokens (cl100k) the answer may take, ids included, up to ${MAX_RECALL_BUDGET}`),
   }),
   effect: 'read',
   async run({ project, client, ...args }, env) {
-    const answer = await env.services.memory.recall(env.ctx, { ...args, ...(await scopeIds(env, { project, client })) });
+    const answer = await env.services.memory.recall(env.ctx, { ...args, ...(await env.handles.owner({ project, client })) });
     if (!answer.items.length) return 'No memories match this query in this scope.';
-    return `${answer.text}\n\nIds, in the order above: ${answer.items.map((i) => `${i.kind} ${i.id}`).join(', ')}`;
+    return fitRecallAnswer(answer, args.token_budget, args.limit)
+      ?? `The most relevant memories do not fit in token_budget=${args.token_budget} with their ids: raise token_budget, or use search_memory for an index.`;
   },
 });
 
@@ -51,16 +78,24 @@ export const searchMemory = tool({
   title: 'Search memories (index)',
   description: 'An index of the memories matching a query, best first: one line each with kind, id, date and the start of its text. '
     + 'Cheaper than recall for a broad look; read the full items with get_memory. Pages with offset.',
-  input: z.strictObject({ query, ...scope, tags: RecallBody.shape.tags, ...pageInput(20, 50) }),
+  input: z.strictObject({
+    query, ...scope, tags: RecallBody.shape.tags, ...pageInput(20, 50),
+    offset: z.int().min(0).max(MAX_RANKED - 1).default(0)
+      .describe(`Skip this many items: the previous answer says which offset comes next (only the best ${MAX_RANKED} matches are indexed)`),
+  }),
   effect: 'read',
   async run({ project, client, limit, offset, ...args }, env) {
+    // One past the page tells whether more follow; the ranking stops at MAX_RANKED.
     const wanted = Math.min(MAX_RANKED, offset + limit + 1);
     const answer = await env.services.memory.recall(env.ctx, {
-      ...args, ...(await scopeIds(env, { project, client })), limit: wanted, token_budget: 100_000, record_usage: false,
+      ...args, ...(await env.handles.owner({ project, client })), limit: wanted, token_budget: 100_000, record_usage: false,
     });
     const lines = answer.items.slice(offset, offset + limit).map((i) => indexLine(i.kind, i.id, i.occurred_at ?? i.created_at, i.title, i.text));
-    return renderIndex(`Memories matching "${oneLine(args.query, 80)}" (kind id · date · text):`, { lines, offset, more: answer.items.length > offset + limit },
-      'No memories match this query in this scope.');
+    const capped = answer.items.length >= MAX_RANKED && offset + limit >= MAX_RANKED;
+    return renderIndex(`Memories matching "${clip(args.query, 80)}" (kind id · date · text):`, {
+      lines, offset, more: answer.items.length > offset + limit || capped,
+      window: { size: MAX_RANKED, hint: `only the best ${MAX_RANKED} matches are indexed: narrow the query, project, client or tags for others.` },
+    }, 'No memories match this query in this scope.');
   },
 });
 
@@ -82,30 +117,43 @@ export const getMemory = tool({
   },
 });
 
+/**
+ * list_recent merges the newest rows of up to three tables, which takes each table's first offset+limit
+ * rows: it pages within the newest RECENT_WINDOW memories (each table's rows fetched once per page, at
+ * most the list maximum), and past them points to narrower filters or search_memory instead.
+ */
+const RECENT_WINDOW = 500;
+
 export const listRecent = tool({
   name: 'list_recent',
   title: 'List recent memories (index)',
-  description: 'The newest memories, one line each with kind, id, date and the start of its text; optionally of one project or client, or of some kinds. Pages with offset.',
+  description: `The newest memories, one line each with kind, id, date and the start of its text; optionally of one project or client, or of some kinds. Pages with offset through the newest ${RECENT_WINDOW}.`,
   input: z.strictObject({
     ...scope,
     kinds: z.array(z.enum(['snippet', 'decision', 'summary'])).min(1).max(3).default(['snippet', 'decision', 'summary'])
       .describe('snippet: facts and conversation turns; decision: logged decisions; summary: conversation summaries'),
     ...pageInput(20, 50),
+    offset: z.int().min(0).max(RECENT_WINDOW - 1).default(0)
+      .describe(`Skip this many items: the previous answer says which offset comes next (only the newest ${RECENT_WINDOW} are paged)`),
   }),
   effect: 'read',
   async run({ project, client, kinds, limit, offset }, env) {
-    const filters = await scopeIds(env, { project, client });
-    // Newest first across tables: each table's first offset+limit rows hold the merged page.
+    const filters = await env.handles.owner({ project, client });
+    const take = Math.min(limit, RECENT_WINDOW - offset);
+    // Newest first across tables: each table's first offset+take rows (at most RECENT_WINDOW) hold the merged page.
     const pages = await Promise.all([...new Set(kinds)].map(async (name: KindName) => {
       const kind = KIND_OF_NAME[name];
-      const page = await listPage(env, serviceOf(env, kind), { ...filters, sort: '-created_at', limit: Math.min(500, offset + limit), offset: 0 });
+      const page = await listPage(env, serviceOf(env, kind), { ...filters, sort: '-created_at', limit: offset + take, offset: 0 });
       return { kind, page };
     }));
     const merged = pages.flatMap(({ kind, page }) => page.items.map((row) => ({ kind, row: row as Record<string, unknown> })))
       .sort((a, b) => String(b.row.created_at).localeCompare(String(a.row.created_at)) || String(b.row.id).localeCompare(String(a.row.id)));
-    const lines = merged.slice(offset, offset + limit).map(({ kind, row }) => indexLine(KIND_NAMES[kind], row.id, row.occurred_at ?? row.created_at, row.title, memoryBody(row)));
+    const lines = merged.slice(offset, offset + take).map(({ kind, row }) => indexLine(KIND_NAMES[kind], row.id, row.occurred_at ?? row.created_at, row.title, memoryBody(row)));
     const total = pages.reduce((n, p) => n + p.page.total, 0);
-    return renderIndex('Recent memories, newest first (kind id · date · text):', { lines, offset, total }, 'No memories stored in this scope yet.');
+    return renderIndex('Recent memories, newest first (kind id · date · text):', {
+      lines, offset, total,
+      window: { size: RECENT_WINDOW, hint: `only the newest ${RECENT_WINDOW} are listed here: narrow with project, client or kinds, or find older ones with search_memory.` },
+    }, 'No memories stored in this scope yet.');
   },
 });
 
@@ -118,7 +166,7 @@ export const forget = tool({
   async run({ id }, env) {
     const { kind, row } = await requireMemory(env, id.toLowerCase());
     await serviceOf(env, kind).remove(env.ctx, String(row.id));
-    return `Forgot ${KIND_NAMES[kind]} ${row.id}: ${oneLine(memoryBody(row), 100)}`;
+    return `Forgot ${KIND_NAMES[kind]} ${row.id}: ${clip(memoryBody(row), 100)}`;
   },
 });
 
@@ -129,7 +177,7 @@ type DecisionArgs = Record<string, unknown> & { decision_text: string; project?:
 
 async function storeDecision(env: McpEnv, args: DecisionArgs) {
   const { project, client, ...values } = args;
-  const row = await env.services.context.decisionLogs.create(env.ctx, { ...values, ...(await scopeIds(env, { project, client })) });
+  const row = await env.services.context.decisionLogs.create(env.ctx, { ...values, ...(await env.handles.owner({ project, client })) });
   return stored('decision_log', row as Record<string, unknown>, args.decision_text);
 }
 
@@ -166,7 +214,7 @@ export const remember = tool({
   async run(args, env) {
     const { text, kind, project, client, ...fields } = args as Record<string, unknown> & { text: string; kind: string; project?: string; client?: string };
     if (kind === 'decision') return storeDecision(env, { decision_text: text, tags: fields.tags, project, client });
-    const row = await env.services.context.contextSnippets.create(env.ctx, { ...fields, dense_content: text, ...(await scopeIds(env, { project, client })) });
+    const row = await env.services.context.contextSnippets.create(env.ctx, { ...fields, dense_content: text, ...(await env.handles.owner({ project, client })) });
     return stored('context_snippet', row as Record<string, unknown>, text);
   },
 });

@@ -4,7 +4,8 @@ import { ProjectState } from '../../modules/context/entities.js';
 import { Project } from '../../modules/projects/entity.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { oneLine, renderIndex, renderRecord } from '../output.js';
+import { clip } from '../../core/text.js';
+import { renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';
 
@@ -56,7 +57,7 @@ export const listProjects = tool({
   async run(args, env) {
     const { client, ...query } = args as Record<string, unknown> & { client?: string; offset: number };
     const page = await listPage(env, env.services.projects, { ...query, client_id: await env.handles.clientId(client) });
-    const lines = page.items.map((p) => `- ${p.slug} · ${oneLine(String(p.name), 80)} · ${p.status} · ${p.id}`);
+    const lines = page.items.map((p) => `- ${p.slug} · ${clip(String(p.name), 80)} · ${p.status} · ${p.id}`);
     return renderIndex('Projects (slug · name · status · id):', { lines, offset: page.offset, total: page.total }, 'No projects match.');
   },
 });

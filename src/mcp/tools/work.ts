@@ -1,36 +1,32 @@
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { BillableTime } from '../../modules/billable-time/entity.js';
+import { entrySpan } from '../../modules/billable-time/rules.js';
 import { Task } from '../../modules/tasks/entity.js';
-import type { McpEnv } from '../env.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { oneLine, renderIndex, renderRecord } from '../output.js';
+import { clip } from '../../core/text.js';
+import { renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';
 
 type Args = Record<string, unknown>;
-
-/** The ids of the project and client handles given; a project alone implies its client. */
-async function owner(env: McpEnv, project: unknown, client: unknown) {
-  const projectRow = typeof project === 'string' ? await env.handles.project(project) : undefined;
-  const clientId = typeof client === 'string' ? await env.handles.clientId(client) : (projectRow?.client_id as string | null | undefined) ?? undefined;
-  return { project_id: projectRow ? String(projectRow.id) : undefined, client_id: clientId };
-}
 
 const TASK_WRITABLE = { title: true, description: true, task_type: true, status: true, blocking_reason: true, complexity: true, assigned_agent: true, task_order: true, parent_task_id: true, dependencies: true } as const;
 
 export const listTasks = tool({
   name: 'list_tasks',
   title: 'List tasks (index)',
-  description: 'Tasks, one line each with status, title and id, in task order; optionally of one project or client, one status, or matching text. Pages with offset.',
+  description: 'Tasks, one line each with status, title and id, in task order; optionally of one project or client, one status, or matching text. Pages with offset. '
+    + "A project lists all of its tasks; a client lists the tasks filed under that client.",
   input: Task.schemas.listQuery.pick({ status: true, q: true, assigned_agent: true }).extend({
     project: ProjectHandle.optional(), client: ClientHandle.optional(), ...pageInput(30, 100),
   }),
   effect: 'read',
   async run(args, env) {
     const { project, client, ...query } = args as Args;
-    const page = await listPage(env, env.services.tasks, { ...query, ...(await owner(env, project, client)) });
-    const lines = page.items.map((t) => `- [${t.status}] ${oneLine(String(t.title), 120)} · ${t.id}${t.blocking_reason ? ` · blocked: ${oneLine(String(t.blocking_reason), 80)}` : ''}`);
+    // Filters only: a project's tasks need not carry its client (REST and the CLI may file them by project alone).
+    const page = await listPage(env, env.services.tasks, { ...query, ...(await env.handles.owner({ project, client })) });
+    const lines = page.items.map((t) => `- [${t.status}] ${clip(String(t.title), 120)} · ${t.id}${t.blocking_reason ? ` · blocked: ${clip(String(t.blocking_reason), 80)}` : ''}`);
     return renderIndex('Tasks ([status] title · id):', { lines, offset: page.offset, total: page.total }, 'No tasks match.');
   },
 });
@@ -43,7 +39,7 @@ export const createTask = tool({
   effect: 'create',
   async run(args, env) {
     const { project, client, ...values } = args as Args;
-    return renderRecord(await env.services.tasks.create(env.ctx, { ...values, ...(await owner(env, project, client)) }));
+    return renderRecord(await env.services.tasks.create(env.ctx, { ...values, ...(await env.handles.owner({ project, client }, { impliedClient: true })) }));
   },
 });
 
@@ -76,14 +72,11 @@ export const logTime = tool({
   effect: 'create',
   async run(args, env) {
     const { client, project, minutes, start_time, end_time, ...values } = args as Args & { minutes?: number; start_time?: string; end_time?: string };
-    const ids = await owner(env, project, client);
+    const ids = await env.handles.owner({ project, client }, { impliedClient: true });
     if (!ids.client_id) throw AppError.validation([{ path: 'client', message: 'give the client (or a project that belongs to one)' }]);
-    // The same rule as `claudetools time log`: minutes end now unless a start or an end anchors them.
-    const span = (minutes ?? 0) * 60_000;
-    const end = end_time ?? (start_time && minutes ? new Date(Date.parse(start_time) + span).toISOString() : env.services.clock.now().toISOString());
-    const start = start_time ?? (minutes ? new Date(Date.parse(end) - span).toISOString() : undefined);
-    if (!start) throw AppError.validation([{ path: 'minutes', message: 'give minutes, or start_time and end_time' }]);
-    return renderRecord(await env.services.billableTime.create(env.ctx, { ...values, ...ids, start_time: start, end_time: end }));
+    const span = entrySpan({ minutes, start: start_time, end: end_time }, env.services.clock.now());
+    if (!span) throw AppError.validation([{ path: 'minutes', message: 'give minutes, or start_time and end_time' }]);
+    return renderRecord(await env.services.billableTime.create(env.ctx, { ...values, ...ids, ...span }));
   },
 });
 

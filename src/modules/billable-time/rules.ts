@@ -19,3 +19,16 @@ export function csvCell(value: unknown): string {
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+/**
+ * The span of a time entry from what a person gives (`claudetools time log` and MCP's log_time): start
+ * and end as given; minutes end now, unless a start or an end anchors them. Null when there is nothing
+ * to place it by (neither minutes nor a start) or a time does not parse.
+ */
+export function entrySpan(given: { minutes?: number; start?: string; end?: string }, now: Date): { start_time: string; end_time: string } | null {
+  const span = (given.minutes ?? 0) * 60_000;
+  const end = given.end ? new Date(given.end) : given.start && given.minutes ? new Date(Date.parse(given.start) + span) : now;
+  const start = given.start ? new Date(given.start) : given.minutes ? new Date(end.getTime() - span) : undefined;
+  if (!start || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
+  return { start_time: start.toISOString(), end_time: end.toISOString() };
+}
