@@ -2,7 +2,7 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { isAppError } from '../core/errors.js';
 import type { McpEnv } from './env.js';
-import { clip } from '../core/text.js';
+import { clip } from '../memory/clip.js';
 import { day, renderRecord } from './output.js';
 import { describeAppError } from './tool.js';
 import { listPage } from './tools/lists.js';

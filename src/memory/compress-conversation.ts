@@ -1,7 +1,7 @@
 import { isDecisionSentence } from './decisions.js';
 import { contentStems, contentWords, dropFiller, earlierNearDuplicates, splitSentences } from './filler.js';
 import { normalizeForHash } from './hash.js';
-import { clip } from '../core/text.js';
+import { clip } from './clip.js';
 import { extractTags } from './tags.js';
 import { countTokens, truncateToTokens } from './tokens.js';
 import type { Turn } from './types.js';

@@ -1,6 +1,6 @@
 import { contentStems, contentWords, isNearDuplicate, splitSentences } from './filler.js';
 import { normalizeForHash } from './hash.js';
-import { clip } from '../core/text.js';
+import { clip } from './clip.js';
 import { titleFrom } from './snippet.js';
 
 export interface MergeItem {

@@ -1,6 +1,6 @@
 import { contentWords, dropFiller, splitSentences } from './filler.js';
 import { extractTags } from './tags.js';
-import { clip } from '../core/text.js';
+import { clip } from './clip.js';
 
 export interface Snippet { title: string; dense_content: string; category: string; tags: string[] }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip } from '../../src/core/text.js';
+import { clip } from '../../src/memory/clip.js';
 import { renderRecord, commonLength, TRUNCATED, renderIndex } from '../../src/mcp/output.js';
 import { countTokens } from '../../src/memory/tokens.js';
 import { entrySpan } from '../../src/modules/billable-time/rules.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clip } from '../../core/text.js';
+import { clip } from '../../memory/clip.js';
 import { apiClient } from '../api-client.js';
 import { resolveHandle } from '../handles.js';
 import { CliError, printJson, printTable } from '../output.js';

@@ -4,7 +4,7 @@ import { Client } from '../../modules/clients/entity.js';
 import { Infrastructure } from '../../modules/infrastructure/entity.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle } from '../handles.js';
-import { clip } from '../../core/text.js';
+import { clip } from '../../memory/clip.js';
 import { capText, renderIndex } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';

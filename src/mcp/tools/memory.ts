@@ -6,7 +6,7 @@ import { countTokens } from '../../memory/tokens.js';
 import { RecallBody, type RecallOutput } from '../../modules/memory/schemas.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { clip } from '../../core/text.js';
+import { clip } from '../../memory/clip.js';
 import { day, renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';

@@ -4,7 +4,7 @@ import { ProjectState } from '../../modules/context/entities.js';
 import { Project } from '../../modules/projects/entity.js';
 import type { McpEnv } from '../env.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { clip } from '../../core/text.js';
+import { clip } from '../../memory/clip.js';
 import { renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';

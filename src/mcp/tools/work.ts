@@ -4,7 +4,7 @@ import { BillableTime } from '../../modules/billable-time/entity.js';
 import { entrySpan } from '../../modules/billable-time/rules.js';
 import { Task } from '../../modules/tasks/entity.js';
 import { ClientHandle, ProjectHandle } from '../handles.js';
-import { clip } from '../../core/text.js';
+import { clip } from '../../memory/clip.js';
 import { renderIndex, renderRecord } from '../output.js';
 import { tool } from '../tool.js';
 import { listPage, pageInput } from './lists.js';

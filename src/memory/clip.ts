@@ -1,6 +1,6 @@
 /**
  * `text` on one line (whitespace runs flattened) and cut to at most `max` characters at a word boundary,
- * with "…" when cut: index lines, titles, previews. The one clipping helper (memory, MCP and the CLI use it).
+ * with "…" when cut: index lines, titles, previews. The one clipping helper (the engine, MCP and the CLI use it; it lives in the pure engine so the engine imports nothing outside).
  */
 export function clip(text: string | null | undefined, max = 200): string {
   const t = (text ?? '').replace(/\s+/g, ' ').trim();
