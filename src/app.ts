@@ -27,11 +27,14 @@ import { memoryRoutes } from './modules/memory/routes.js';
 import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { userRoutes } from './modules/users/routes.js';
+import { buildVaultServices, registerVaultRoutes } from './modules/vault/index.js';
 import { createUserService } from './modules/users/service.js';
 
 export interface AppKeys {
   jwt: Buffer;
   audit: Buffer;
+  /** The vault's master key (KEK source); never stored in the database. */
+  master: Buffer;
 }
 
 export interface AppDeps {
@@ -43,6 +46,8 @@ export interface AppDeps {
     bodyLimit: number;
     auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
     trustProxy: boolean;
+    /** Reveal and TOTP refuse a request without a reason. */
+    vaultRequireReason?: boolean;
   };
   logger?: Logger | false;
   clock?: Clock;
@@ -67,6 +72,7 @@ export function buildServices(deps: AppDeps) {
     users: createUserService({ ...crud, auth }),
     apiKeys: createApiKeyService(crud),
     machines: createCrudService(Machine, crud),
+    vault: buildVaultServices({ ...crud, masterKey: deps.keys.master, auditKey: deps.keys.audit, requireReason: deps.settings.vaultRequireReason }),
   };
 }
 
@@ -87,6 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
   const services = buildServices(deps);
+  // A wrong or unknown master key refuses to build the app, before anything is served or written.
+  await services.vault.keyring.unlock();
   app.decorate('services', services);
 
   app.setValidatorCompiler(validatorCompiler);
@@ -110,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   contextRoutes(app, services.context, services);
   memoryRoutes(app, services.memory);
   auditRoutes(app, { db: services.db, audit: services.audit });
+  registerVaultRoutes(app, services.vault);
 
   await app.ready();
   return app as unknown as FastifyInstance & { services: Services };

@@ -35,6 +35,7 @@ const schema = z.object({
   lockout_seconds: int(1, 86_400).default(60),
   auth_rate_limit: int(1, 100_000).default(30),
   trust_proxy: bool.default(false),
+  vault_require_reason: bool.default(false),
 });
 
 export interface Config {
@@ -54,6 +55,7 @@ export interface Config {
   bodyLimit: number;
   auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
   trustProxy: boolean;
+  vaultRequireReason: boolean;
 }
 
 export class ConfigError extends Error {
@@ -65,7 +67,7 @@ export class ConfigError extends Error {
 
 const ENV_PREFIXED = ['home', 'jwt_secret', 'audit_key', 'master_key', 'admin_email', 'admin_password',
   'access_token_ttl', 'refresh_token_ttl', 'body_limit', 'login_max_failures', 'lockout_seconds',
-  'auth_rate_limit', 'trust_proxy', 'migrate_on_start'];
+  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'vault_require_reason'];
 const envName = (k: string) => (ENV_PREFIXED.includes(k) ? `CLAUDETOOLS_${k.toUpperCase()}` : k.toUpperCase());
 
 function readConfigFile(home: string): Record<string, unknown> {
@@ -104,6 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: c.admin_email, adminPassword: c.admin_password,
     accessTokenTtl: c.access_token_ttl, refreshTokenTtl: c.refresh_token_ttl, bodyLimit: c.body_limit,
     auth: { maxFailures: c.login_max_failures, lockoutSeconds: c.lockout_seconds, rateLimitPerMinute: c.auth_rate_limit },
-    trustProxy: c.trust_proxy,
+    trustProxy: c.trust_proxy, vaultRequireReason: c.vault_require_reason,
   };
 }

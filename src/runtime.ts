@@ -8,6 +8,7 @@ import type { AppDeps, AppKeys } from './app.js';
 export const loadKeys = (config: Config): AppKeys => ({
   jwt: loadOrCreateKey(config.home, 'jwt', config.jwtSecret),
   audit: loadOrCreateKey(config.home, 'audit', config.auditKey),
+  master: loadOrCreateKey(config.home, 'master', config.masterKey),
 });
 
 /** Opens the configured database and brings its schema up to date (or checks it is, when told not to migrate). */
@@ -34,4 +35,5 @@ export const appSettings = (config: Config): AppDeps['settings'] => ({
   bodyLimit: config.bodyLimit,
   auth: config.auth,
   trustProxy: config.trustProxy,
+  vaultRequireReason: config.vaultRequireReason,
 });

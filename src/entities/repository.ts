@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { dialectOf } from '../db/dialect.js';
 import type { Entity } from './define-entity.js';
 import { scopeCondition } from './scope.js';
@@ -16,6 +16,8 @@ export interface ListParams {
   filters: Record<string, unknown>;
   /** Restrict to rows whose client column is in this list (null/undefined: no restriction). */
   clientIds?: string[] | null;
+  /** A further condition a service adds (a range filter, per-row grants). */
+  where?: (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
 }
 
 export async function findById(db: Kysely<any>, entity: Entity, id: string): Promise<Record<string, unknown> | undefined> {
@@ -37,6 +39,7 @@ export async function findPage(db: Kysely<any>, entity: Entity, p: ListParams) {
     const ids = p.clientIds;
     query = query.where((eb) => scopeCondition(eb, entity, ids));
   }
+  if (p.where) query = query.where(p.where);
   const countRow = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
   const sort = p.sort ?? entity.list.defaultSort;
   const desc = sort.startsWith('-');
