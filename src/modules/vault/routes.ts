@@ -65,8 +65,11 @@ export function vaultRoutes(app: FastifyInstance, v: VaultServices) {
   route(app, { method: 'GET', url: '/api/credential-audit-logs', tag: 'Audit', summary: 'Credential audit rows, newest first', query: AuditQuery, response: page(AuditRow),
     handler: async ({ ctx, query }) => {
       const { limit, offset, ...filters } = query;
-      if (filters.credential_id) await c.load(ctx, filters.credential_id, 'view');
-      else if (ctx.actor?.role !== 'admin') throw AppError.forbidden('Give credential_id, or be an admin to read every credential\'s history');
+      // Admins read every history, deleted credentials' included; others one credential they can see.
+      if (ctx.actor?.role !== 'admin') {
+        if (!filters.credential_id) throw AppError.forbidden('Give credential_id, or be an admin to read every credential\'s history');
+        await c.load(ctx, filters.credential_id, 'view');
+      }
       let q = v.db.selectFrom('credential_audit_logs');
       for (const [k, val] of Object.entries(filters)) if (val !== undefined) q = q.where(k, '=', val);
       const total = Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
