@@ -21,12 +21,12 @@ export const plantedValues = (body: Record<string, unknown>) =>
 
 export function api(t: () => TestApp) {
   return {
-    create: (body: Record<string, unknown>, headers = t().adminHeaders) => t().app.inject({ method: 'POST', url: '/api/credentials', headers, payload: body }),
-    reveal: (id: string, body: Record<string, unknown> = {}, headers = t().adminHeaders) => t().app.inject({ method: 'POST', url: `/api/credentials/${id}/reveal`, headers, payload: body }),
-    get: (url: string, headers = t().adminHeaders) => t().app.inject({ method: 'GET', url, headers }),
-    patch: (id: string, body: Record<string, unknown>, headers = t().adminHeaders) => t().app.inject({ method: 'PATCH', url: `/api/credentials/${id}`, headers, payload: body }),
-    del: (url: string, headers = t().adminHeaders) => t().app.inject({ method: 'DELETE', url, headers }),
-    put: (url: string, body: Record<string, unknown>, headers = t().adminHeaders) => t().app.inject({ method: 'PUT', url, headers, payload: body }),
+    create: (body: Record<string, unknown>, headers: Record<string, string> = t().adminHeaders) => t().app.inject({ method: 'POST', url: '/api/credentials', headers, payload: body }),
+    reveal: (id: string, body: Record<string, unknown> = {}, headers: Record<string, string> = t().adminHeaders) => t().app.inject({ method: 'POST', url: `/api/credentials/${id}/reveal`, headers, payload: body }),
+    get: (url: string, headers: Record<string, string> = t().adminHeaders) => t().app.inject({ method: 'GET', url, headers }),
+    patch: (id: string, body: Record<string, unknown>, headers: Record<string, string> = t().adminHeaders) => t().app.inject({ method: 'PATCH', url: `/api/credentials/${id}`, headers, payload: body }),
+    del: (url: string, headers: Record<string, string> = t().adminHeaders) => t().app.inject({ method: 'DELETE', url, headers }),
+    put: (url: string, body: Record<string, unknown>, headers: Record<string, string> = t().adminHeaders) => t().app.inject({ method: 'PUT', url, headers, payload: body }),
   };
 }
 

@@ -38,7 +38,15 @@ export function wrapDataKey(master: MasterKey, scope: string, version: number, k
   return seal(master.key, kekLabel(master), key.toString('base64'), dataKeyAad(scope, version, kid));
 }
 
-export function unwrapDataKey(master: MasterKey, row: { id: string; scope: string; version: number | string; wrapped: string }): Buffer {
+/** A vault_data_keys row as the drivers return it. */
+export interface StoredDataKey {
+  id: string;
+  scope: string;
+  version: number | string;
+  wrapped: string;
+}
+
+export function unwrapDataKey(master: MasterKey, row: StoredDataKey): Buffer {
   try {
     return Buffer.from(open(master.key, row.wrapped, dataKeyAad(row.scope, Number(row.version), row.id)), 'base64');
   } catch (e) {
@@ -89,6 +97,9 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
         const row = await db.selectFrom('vault_data_keys').selectAll().where('scope', '=', scope).where('status', '=', 'active')
           .orderBy('version', 'desc').executeTakeFirst();
         if (row) return { kid: row.id, key: await keyring.keyById(row.id) };
+        // A server still on an old master key (rotate-master ran elsewhere) must not wrap new keys with it.
+        const check = await db.selectFrom('vault_master').select('key_check').where('id', '=', MASTER_ROW).executeTakeFirst();
+        if (!check || !matchesKeyCheck(master, check.key_check)) throw new VaultKeyError('The master key was rotated: restart with the new key.');
         try {
           await insertDataKey(db, master, scope, 1, clock);
         } catch (e) {
@@ -104,7 +115,7 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
       await keyring.unlock();
       const row = await from.selectFrom('vault_data_keys').selectAll().where('id', '=', kid).executeTakeFirst();
       if (!row) throw new VaultKeyError(`data key ${kid} is unknown to this vault`);
-      const key = unwrapDataKey(master, row as Parameters<typeof unwrapDataKey>[1]);
+      const key = unwrapDataKey(master, row as StoredDataKey);
       unwrapped.set(kid, key);
       return key;
     },
