@@ -8,6 +8,8 @@ import { userCommands } from './commands/user.js';
 import { loginCommand } from './commands/login.js';
 import { memoryCommands } from './commands/memory.js';
 import { workCommands } from './commands/work.js';
+import { credCommands } from './commands/cred.js';
+import { vaultCommands } from './commands/vault.js';
 import { CliError } from './output.js';
 
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   loginCommand(program);
   workCommands(program);
   memoryCommands(program);
+  credCommands(program);
+  vaultCommands(program);
   return program;
 }
 
