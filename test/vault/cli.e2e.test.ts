@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, startServer, tempHome } from '../e2e/helpers.js';
@@ -40,6 +41,16 @@ describe('claudetools cred and vault commands against a real server', () => {
     expect(existsSync(join(serverHome, 'keys', 'master.key.next'))).toBe(false);
     const status = JSON.parse(run(['vault', 'status', '--json'], undefined, serverEnv));
     expect(status.keys.map((k: { version: number; status: string; credentials: number }) => [k.version, k.status, k.credentials])).toEqual([[1, 'retired', 0], [2, 'active', 1]]);
+    expect(run(['audit', 'verify'], undefined, serverEnv)).toContain('Audit chain intact');
+    // A reveal's reason rewritten in SQL: verify exits 1 naming the chain and the row.
+    const file = new SQLite(join(serverHome, 'claudetools.db'));
+    const reveal = file.prepare("SELECT id, seq, reason FROM credential_audit_logs WHERE action = 'reveal'").get() as { id: string; seq: number; reason: string };
+    file.prepare('UPDATE credential_audit_logs SET reason = ? WHERE id = ?').run('nothing happened', reveal.id);
+    const broken = cli(['audit', 'verify'], { CLAUDETOOLS_HOME: serverHome });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`credential_audit_logs: row seq ${reveal.seq} (${reveal.id}) was altered`);
+    file.prepare('UPDATE credential_audit_logs SET reason = ? WHERE id = ?').run(reveal.reason, reveal.id);
+    file.close();
     expect(run(['audit', 'verify'], undefined, serverEnv)).toContain('Audit chain intact');
 
     server = await startServer({ CLAUDETOOLS_HOME: serverHome, ...admin });

@@ -117,6 +117,8 @@ export function createCredentialService(deps: CredentialDeps) {
       const { meta, secrets } = splitSecrets(withDefaults(Credential, parseInput(CredentialCreate, input)));
       assertValidTotpSeed(secrets.totp_secret);
       const clientId = (meta.client_id as string | null) ?? null;
+      // Refused before the bucket's first data key could be made: a refused write changes nothing.
+      await checkReferences(Credential, ctx, db, meta);
       const dataKey = await keyring.activeKey(clientId);
       const id = newId();
       const at = now();
@@ -140,8 +142,7 @@ export function createCredentialService(deps: CredentialDeps) {
       const { meta, secrets } = splitSecrets(parseInput(CredentialUpdate, patch));
       assertValidTotpSeed(secrets.totp_secret);
       const changedSecrets = SECRET_FIELDS.filter((f) => secrets[f] !== undefined);
-      const existing = await repo.findById(db, Credential, id);
-      if (!existing) throw AppError.notFound('credential', id);
+      const { row: existing } = await load(ctx, id, 'manage');
       // The data key is fetched before the transaction: making a bucket's first key may need its own write.
       const dataKey = changedSecrets.length ? await keyring.activeKey((existing.client_id as string | null) ?? null) : null;
       const oldKey = dataKey && dataKey.kid !== existing.kid ? await keyring.keyById(String(existing.kid)) : null;
