@@ -54,6 +54,11 @@ describe.each(dialects)('planted secrets [$name]', (dialect) => {
       responses.push((await a.create({ ...body, bogus_field: 1 })).body, (await a.create({ ...body, totp_secret: `PLANTED-badseed-${i}` })).body,
         (await a.patch(id, { password: newPassword, client_id: p.client_id })).body);
       planted.push(`PLANTED-badseed-${i}`);
+      const broken = await t.app.inject({ method: 'POST', url: '/api/credentials', headers: { ...t.adminHeaders, 'content-type': 'application/json' },
+        payload: `{"service_name":"x","password":"PLANTED-badjson-${i}",}` });
+      expect(broken.statusCode).toBe(400);
+      responses.push(broken.body);
+      planted.push(`PLANTED-badjson-${i}`);
     }
     const dump = await dumpAllTables(t);
     expect(dump).toContain('credential_audit'); // sanity: the dump really holds rows (audit_heads' chain names)
