@@ -11,13 +11,15 @@ import { seedParents } from '../support/msp.js';
 import { auditRowsOf, credentialBody } from './support.js';
 
 const ctx = systemContext('test');
+/** What one credential must reveal: its current password, its first one, and an api_key that never changes. */
+interface Expected { current: string; v1: string; apiKey: string }
 
 describeEachDialect('key rotation', (t) => {
   /** Credentials in two clients and the global bucket, some with an earlier version; returns what each must reveal. */
   async function seed() {
     const s = t().services.vault.credentials;
     const [p, q] = [await seedParents(t()), await seedParents(t())];
-    const expected = new Map<string, { current: string; v1: string }>();
+    const expected = new Map<string, Expected>();
     for (const clientId of [p.client_id, p.client_id, q.client_id, q.client_id, null, null, p.client_id]) {
       const body = credentialBody({ client_id: clientId });
       const id = (await s.create(ctx, body)).id;
@@ -26,16 +28,16 @@ describeEachDialect('key rotation', (t) => {
         current = `PLANTED-v2-${randomBytes(4).toString('hex')}`;
         await s.update(ctx, id, { password: current });
       }
-      expected.set(id, { current, v1: body.password });
+      expected.set(id, { current, v1: body.password, apiKey: body.api_key });
     }
     return expected;
   }
 
   /** Every credential's current and first version open, with the right values. */
-  async function readsWork(expected: Map<string, { current: string; v1: string }>) {
+  async function readsWork(expected: Map<string, Expected>) {
     const s = t().services.vault.credentials;
     for (const [id, e] of expected) {
-      expect((await s.reveal(ctx, id)).secrets.password).toBe(e.current);
+      expect((await s.reveal(ctx, id)).secrets).toMatchObject({ password: e.current, api_key: e.apiKey });
       expect((await s.reveal(ctx, id, { version: 1 })).secrets.password).toBe(e.v1);
     }
   }
@@ -58,13 +60,17 @@ describeEachDialect('key rotation', (t) => {
     expect(await onRetiring()).toBeGreaterThan(0);
     await readsWork(expected);
 
-    // Writes during the rotation land on the new keys and stay readable.
+    // Writes during the rotation land on the new keys, take the untouched secrets along, and stay readable.
     const s = t().services.vault.credentials;
     const [someId, some] = [...expected].at(-1)!;
     some.current = 'PLANTED-during-rotation';
+    const keyStatusOf = async (id: string) => (await t().db.selectFrom('credentials').innerJoin('vault_data_keys', 'vault_data_keys.id', 'credentials.kid')
+      .select('vault_data_keys.status').where('credentials.id', '=', id).executeTakeFirstOrThrow()).status;
+    expect(await keyStatusOf(someId)).toBe('retiring');
     await s.update(ctx, someId, { password: some.current });
+    expect(await keyStatusOf(someId)).toBe('active');
     const late = credentialBody();
-    expected.set((await s.create(ctx, late)).id, { current: late.password, v1: late.password });
+    expected.set((await s.create(ctx, late)).id, { current: late.password, v1: late.password, apiKey: late.api_key });
     await readsWork(expected);
 
     // The restart: the same command finds the running rotation and finishes it.

@@ -26,7 +26,7 @@ export interface Keyring {
   unlock(): Promise<void>;
   /** The active data key of a client's bucket (null: the global bucket), made on first use. Call outside a transaction. */
   activeKey(clientId: string | null): Promise<DataKey>;
-  /** The data key with this id, unwrapped once and then cached. */
+  /** The data key with this id, unwrapped once and then cached; pass the transaction when inside one. */
   keyById(kid: string, db?: Kysely<any>): Promise<Buffer>;
 }
 
@@ -111,8 +111,8 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
 
     async keyById(kid, from = db) {
       const cached = unwrapped.get(kid);
+      // No unlock() here: it may query outside the caller's transaction, and a wrong master key fails to unwrap anyway.
       if (cached) return cached;
-      await keyring.unlock();
       const row = await from.selectFrom('vault_data_keys').selectAll().where('id', '=', kid).executeTakeFirst();
       if (!row) throw new VaultKeyError(`data key ${kid} is unknown to this vault`);
       const key = unwrapDataKey(master, row as StoredDataKey);

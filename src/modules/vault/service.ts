@@ -145,7 +145,6 @@ export function createCredentialService(deps: CredentialDeps) {
       const { row: existing } = await load(ctx, id, 'manage');
       // The data key is fetched before the transaction: making a bucket's first key may need its own write.
       const dataKey = changedSecrets.length ? await keyring.activeKey((existing.client_id as string | null) ?? null) : null;
-      const oldKey = dataKey && dataKey.kid !== existing.kid ? await keyring.keyById(String(existing.kid)) : null;
       return db.transaction().execute(async (trx) => {
         const { row: current } = await load(ctx, id, 'manage', trx);
         const before = credentialMeta(current);
@@ -158,7 +157,7 @@ export function createCredentialService(deps: CredentialDeps) {
             created_at: (current.last_rotated_at as string | null) ?? String(current.created_at), replaced_at: at, replaced_by: ctx.actor?.user_id ?? null,
           }).execute();
           // One key per row: when the active key moved on (a rotation), the untouched secrets move with it.
-          const kept = oldKey ? openSecrets(oldKey, String(current.kid), place(current), current) : {};
+          const kept = current.kid !== dataKey.kid ? openSecrets(await keyring.keyById(String(current.kid), trx), String(current.kid), place(current), current) : {};
           Object.assign(columns, sealSecrets(dataKey.key, dataKey.kid, place(current), { ...kept, ...secrets }), {
             kid: dataKey.kid, secret_version: Number(current.secret_version) + 1, last_rotated_at: at,
           });
