@@ -127,6 +127,15 @@ describeEachDialect('credentials', (t) => {
     expect((await a.patch(id, { client_id: other.client_id })).statusCode).toBe(400);
   });
 
+  it('makes exactly one data key for a new client under concurrent creates', async () => {
+    const p = await seedParents(t());
+    const results = await Promise.all(Array.from({ length: 8 }, () => a.create(credentialBody({ client_id: p.client_id }))));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
+    const keys = await t().db.selectFrom('vault_data_keys').selectAll().where('scope', '=', p.client_id).execute();
+    expect(keys).toHaveLength(1);
+    for (const r of results) expect((await a.reveal(r.json().id)).statusCode).toBe(200);
+  });
+
   it('refuses an empty reason', async () => {
     const id = (await a.create(credentialBody())).json().id;
     expect((await a.reveal(id, { reason: '' })).json()).toMatchObject({ status: 400, code: 'validation_failed' });
