@@ -18,6 +18,7 @@ import { newId } from '../src/core/ids.js';
 const { values: args } = parseArgs({ options: {
   'database-url': { type: 'string' }, clients: { type: 'string', default: '10000' }, duration: { type: 'string', default: '10' },
   connections: { type: 'string', default: '20' }, 'skip-seed': { type: 'boolean', default: false },
+  only: { type: 'string' },
 } });
 const home = mkdtempSync(join(tmpdir(), 'ct-bench-'));
 const url = args['database-url'] ?? `sqlite:${join(home, 'bench.db')}`;
@@ -88,12 +89,18 @@ const server = await startServer(url, home);
 const { base, key } = server;
 try {
   const sample = Array.from({ length: 1000 }, (_, i) => ids[(i * 7919) % ids.length]);
-  const results = {
-    machine: { cores: (await import('node:os')).cpus().length, node: process.version }, dialect, clients, connections: Number(args.connections), duration_s: Number(args.duration),
-    get_client: await run('GET /api/clients/{id}', base, key, sample.map((id) => `/api/clients/${id}`)),
-    list_filtered_sorted: await run('GET infrastructure list', base, key, sample.map((id) => `/api/infrastructure?client_id=${id}&asset_type=virtual_machine&sort=-hostname&limit=50`)),
-    list_clients_page: await run('GET /api/clients?status&sort', base, key, sample.slice(0, 50).map((_, i) => `/api/clients?status=active&sort=name&limit=50&offset=${i * 50}`)),
+  const scenarios: Record<string, [name: string, paths: string[]]> = {
+    get_client: ['GET /api/clients/{id}', sample.map((id) => `/api/clients/${id}`)],
+    list_filtered_sorted: ['GET infrastructure list', sample.map((id) => `/api/infrastructure?client_id=${id}&asset_type=virtual_machine&sort=-hostname&limit=50`)],
+    list_clients_page: ['GET /api/clients?status&sort', sample.slice(0, 50).map((_, i) => `/api/clients?status=active&sort=name&limit=50&offset=${i * 50}`)],
   };
+  const results: Record<string, unknown> = {
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version }, dialect, clients, connections: Number(args.connections), duration_s: Number(args.duration),
+  };
+  // --only get_client,list_clients_page runs a subset (e.g. while profiling one of them).
+  for (const [id, [name, paths]] of Object.entries(scenarios)) {
+    if (!args.only || args.only.split(',').includes(id)) results[id] = await run(name, base, key, paths);
+  }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/api-${dialect}.json`), JSON.stringify(results, null, 2));
 } finally {

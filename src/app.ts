@@ -26,6 +26,8 @@ import { contextRoutes } from './modules/context/routes.js';
 import { memoryRoutes } from './modules/memory/routes.js';
 import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
+import { mcpRoutes } from './mcp/http.js';
+import { mcpAllowedHosts } from './mcp/origin.js';
 import { userRoutes } from './modules/users/routes.js';
 import { buildVaultServices, registerVaultRoutes } from './modules/vault/index.js';
 import { createUserService } from './modules/users/service.js';
@@ -48,6 +50,8 @@ export interface AppDeps {
     trustProxy: boolean;
     /** Reveal and TOTP refuse a request without a reason. */
     vaultRequireReason?: boolean;
+    /** Host names POST /mcp answers to (Host and Origin checks); the local names when left out. */
+    mcpAllowedHosts?: string[];
   };
   logger?: Logger | false;
   clock?: Clock;
@@ -119,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   memoryRoutes(app, services.memory);
   auditRoutes(app, { db: services.db, audit: services.audit });
   registerVaultRoutes(app, services.vault);
+  mcpRoutes(app, services, deps.settings.mcpAllowedHosts ?? mcpAllowedHosts('127.0.0.1'));
 
   await app.ready();
   return app as unknown as FastifyInstance & { services: Services };

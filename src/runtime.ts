@@ -3,6 +3,7 @@ import { loadOrCreateKey } from './core/keyfile.js';
 import { createDb, type Db } from './db/database.js';
 import { latestSchemaVersion, migrateToLatest, schemaVersion } from './db/migrator.js';
 import type { AppDeps, AppKeys } from './app.js';
+import { mcpAllowedHosts } from './mcp/origin.js';
 
 /** The keys kept outside the database, from config or from 0600 files in the data directory. */
 export const loadKeys = (config: Config): AppKeys => ({
@@ -36,4 +37,5 @@ export const appSettings = (config: Config): AppDeps['settings'] => ({
   auth: config.auth,
   trustProxy: config.trustProxy,
   vaultRequireReason: config.vaultRequireReason,
+  mcpAllowedHosts: mcpAllowedHosts(config.host, config.mcpAllowedHosts),
 });

@@ -110,6 +110,35 @@ describeEachDialect('memory ingest and recall', (t) => {
     expect(before.items.map((i: any) => i.text).join(' ')).not.toContain('CE710-69002');
   });
 
+  it('finds a memory in its new scope after it moves, and as a global one once its project is deleted', async () => {
+    const word = `zanzibar${randomUUID().slice(0, 6)}`;
+    const temporary = (await post('/api/projects', mspBuild.project({ client_id: null } as any))).json().id;
+    const snippet = (await post('/api/context-snippets', { project_id: temporary, category: 'note', title: 'Relay', dense_content: `The ${word} relay needs a reboot weekly` })).json();
+    const ids = async (project: string) => (await post('/api/memory/recall', { query: `${word} relay`, project_id: project })).json().items.map((i: any) => i.id);
+    expect(await ids(temporary)).toContain(snippet.id);
+    expect(await ids(projectId)).not.toContain(snippet.id);
+
+    expect((await t().app.inject({ method: 'PATCH', url: `/api/context-snippets/${snippet.id}`, payload: { project_id: projectId }, headers: t().adminHeaders })).statusCode).toBe(200);
+    expect(await ids(projectId)).toContain(snippet.id);
+    expect(await ids(temporary)).not.toContain(snippet.id);
+
+    // Back to the temporary project (no client), which is then deleted: the memory becomes global,
+    // so every project's recall reaches it.
+    await t().app.inject({ method: 'PATCH', url: `/api/context-snippets/${snippet.id}`, payload: { project_id: temporary, client_id: null }, headers: t().adminHeaders });
+    expect((await t().app.inject({ method: 'DELETE', url: `/api/projects/${temporary}`, headers: t().adminHeaders })).statusCode).toBe(204);
+    expect(await ids(otherProjectId)).toContain(snippet.id);
+  });
+
+  it('shows as many memories as the limit asks, past the first window of texts it fetches', async () => {
+    const word = `quokka${randomUUID().slice(0, 6)}`;
+    const turns = Array.from({ length: 60 }, (_, i) => ({ ref: `${word}:${i}`, role: 'user', text: `Note ${i}: the ${word} sensor ${i} reads ${i * 3} degrees in rack ${i}.`, at: at(i % 50) }));
+    await post('/api/memory/ingest', { project_id: otherProjectId, session: { external_id: randomUUID() }, turns });
+    const body = (await post('/api/memory/recall', { query: `${word} sensor`, project_id: otherProjectId, limit: 45, token_budget: 20000 })).json();
+    expect(body.items).toHaveLength(45);
+    expect(new Set(body.items.map((i: any) => i.id)).size).toBe(45);
+    for (const item of body.items) expect(body.text).toContain(item.text.split('\n')[0]);
+  });
+
   it('counts a recall as a use of the items returned', async () => {
     const first = (await post('/api/memory/recall', { query: 'WireGuard OpenVPN tunnel', project_id: projectId, limit: 1 })).json();
     const id = first.items[0].id;

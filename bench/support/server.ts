@@ -9,7 +9,9 @@ export interface BenchServer { child: ChildProcess; base: string; key: string; s
 
 export async function startServer(databaseUrl: string, home: string): Promise<BenchServer> {
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server under the bench's load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'src/main.ts'], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOME: home, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn',
       CLAUDETOOLS_ADMIN_EMAIL: ADMIN.email, CLAUDETOOLS_ADMIN_PASSWORD: ADMIN.password, CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },

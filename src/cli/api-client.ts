@@ -40,6 +40,8 @@ export function apiClient(env = process.env) {
 
   return {
     server,
+    /** The key calls send; `claudetools mcp` hands it to the stdio bridge. */
+    apiKey: key,
     get: <T>(path: string, opts?: { raw?: boolean }) => call<T>('GET', path, undefined, opts),
     post: <T>(path: string, body?: unknown, opts?: { auth?: boolean }) => call<T>('POST', path, body, opts),
     patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, body),

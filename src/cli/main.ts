@@ -6,6 +6,7 @@ import { auditCommands } from './commands/audit.js';
 import { dbCommands } from './commands/db.js';
 import { userCommands } from './commands/user.js';
 import { loginCommand } from './commands/login.js';
+import { mcpCommand } from './commands/mcp.js';
 import { memoryCommands } from './commands/memory.js';
 import { workCommands } from './commands/work.js';
 import { credCommands } from './commands/cred.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   memoryCommands(program);
   credCommands(program);
   vaultCommands(program);
+  mcpCommand(program);
   return program;
 }
 

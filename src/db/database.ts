@@ -51,7 +51,14 @@ function dialectFor(dialect: Dialect, location: string) {
     const database = new SQLite(location);
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    if (location !== ':memory:') database.pragma('journal_mode = WAL');
+    if (location !== ':memory:') {
+      database.pragma('journal_mode = WAL');
+      // Reads straight from the mapped file instead of a pread per page: recall touches a few hundred
+      // rows scattered over the memory tables, and with only SQLite's small page cache every query
+      // paid thousands of syscalls (30k memories: 15 ms a recall query, 6.6 ms mapped). The mapped
+      // pages are the kernel's page cache, shared and reclaimable, not the process's own heap.
+      database.pragma('mmap_size = 1073741824');
+    }
     // Fresh planner statistics where they are missing or stale; without them SQLite may walk a
     // low-selectivity index (100x slower lists). Cheap: it only analyzes tables that need it.
     database.pragma('optimize = 0x10002');

@@ -10,7 +10,13 @@ export interface InjectableItem {
   tokens?: number;
 }
 
-export interface Injection<T> { text: string; tokens: number; included: T[] }
+export interface Injection<T> {
+  text: string;
+  tokens: number;
+  included: T[];
+  /** How many of the given items were looked at before the limit or the budget stopped it. */
+  considered: number;
+}
 
 export const INJECTION_HEADER = '## Memories from earlier sessions (ClaudeTools)';
 
@@ -45,12 +51,14 @@ export function formatForInjection<T extends InjectableItem>(items: readonly T[]
   const header = options.header ?? INJECTION_HEADER;
   const limit = options.limit ?? Infinity;
   const headerTokens = countTokens(`${header}\n`);
-  if (!items.length || budget <= headerTokens) return { text: '', tokens: 0, included: [] };
+  if (!items.length || budget <= headerTokens) return { text: '', tokens: 0, included: [], considered: 0 };
   let used = headerTokens;
   const included: T[] = [];
   const lines: string[] = [];
+  let considered = 0;
   for (const item of items) {
     if (included.length >= limit || budget - used < 8) break;
+    considered++;
     if (item.tokens !== undefined && used + item.tokens > budget) continue;
     const line = renderItem(item);
     const cost = countTokens(`${line}\n`);
@@ -60,7 +68,7 @@ export function formatForInjection<T extends InjectableItem>(items: readonly T[]
     included.push(item);
     lines.push(line);
   }
-  if (!included.length) return { text: '', tokens: 0, included: [] };
+  if (!included.length) return { text: '', tokens: 0, included: [], considered };
   // Tokens can merge across line joins; the exact count of the whole text is what must fit.
   let text = `${header}\n${lines.join('\n')}`;
   let tokens = countTokens(text);
@@ -69,5 +77,5 @@ export function formatForInjection<T extends InjectableItem>(items: readonly T[]
     text = lines.length ? `${header}\n${lines.join('\n')}` : '';
     tokens = countTokens(text);
   }
-  return { text, tokens, included };
+  return { text, tokens, included, considered };
 }

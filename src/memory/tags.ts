@@ -214,6 +214,9 @@ function compile(vocabulary: readonly TagEntry[]): Compiled {
   return compiled;
 }
 
+/** The detectors as global regexes, compiled once (matchAll resets `lastIndex` before each use). */
+const GLOBAL_DETECTORS = DETECTORS.map((d) => [d, new RegExp(d.pattern.source, d.pattern.flags + 'g')] as const);
+
 function aliasLookup(c: Compiled, matched: string): string[] {
   const key = matched.toLowerCase().replace(/\s+/g, ' ');
   return c.aliasTags.get(key) ?? c.aliasTags.get(key.slice(0, -2)) ?? c.aliasTags.get(key.slice(0, -1)) ?? [];
@@ -238,8 +241,7 @@ export function extractTags(text: string, opts: { max?: number; vocabulary?: rea
   const hits: Hit[] = [];
   if (c.aliasRe) for (const m of matchAll(c.aliasRe, text)) hits.push({ start: m.index, end: m.index + m[0].length, tags: aliasLookup(c, m[0]) });
   for (const { re, tag } of c.patterns) for (const m of matchAll(re, text)) hits.push({ start: m.index, end: m.index + m[0].length, tags: [tag] });
-  for (const d of DETECTORS) {
-    const re = new RegExp(d.pattern.source, d.pattern.flags + 'g');
+  for (const [d, re] of GLOBAL_DETECTORS) {
     for (const m of matchAll(re, text)) hits.push({ start: m.index, end: m.index + m[0].length, tags: d.id ? [...d.tags, d.id(m)] : d.tags });
   }
   hits.sort((a, b) => a.start - b.start || b.end - a.end);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createCrudService, type CrudDeps } from '../entities/crud-service.js';
+import { createCrudService, type CrudDeps, type CrudHooks } from '../entities/crud-service.js';
 import { IdParams } from '../entities/define-entity.js';
 import { byParentRoute } from '../http/by-parent.js';
 import { crudRoutes } from '../http/crud-routes.js';
@@ -12,14 +12,16 @@ import { createServiceRelationshipService } from './services/service.js';
 import { createSessionService } from './sessions/service.js';
 import { createTagging, tagRoutes } from './tags/tagging.js';
 import { createTaskService } from './tasks/service.js';
+import { forgetScope } from './memory/scope-index.js';
 
 /** The MSP work-tracking services: plain entities through the generic CRUD, the rest with their rules. */
 export function buildMspServices(deps: CrudDeps) {
-  const plain = <T extends Parameters<typeof createCrudService>[0]>(entity: T) => createCrudService(entity, deps);
+  const plain = <T extends Parameters<typeof createCrudService>[0]>(entity: T, hooks?: CrudHooks) => createCrudService(entity, deps, hooks);
   return {
-    clients: plain(E.Client),
+    // Deleting a project or client nulls the memories' reference in the database; their index tokens follow.
+    clients: plain(E.Client, { beforeDelete: (row, _ctx, trx) => forgetScope(trx, 'client_id', String(row.id)) }),
     tags: plain(E.Tag),
-    projects: plain(E.Project),
+    projects: plain(E.Project, { beforeDelete: (row, _ctx, trx) => forgetScope(trx, 'project_id', String(row.id)) }),
     sessions: createSessionService(deps),
     workItems: plain(E.WorkItem),
     tasks: createTaskService(deps),

@@ -23,6 +23,7 @@ const recallColumns = {
   content_hash: f.text({ max: 64 }).readOnly().describe('sha256 of the normalized text, for deduplication'),
   search_terms: f.longText().optional().readOnly().hidden(),
   term_count: f.int({ min: 0 }).default(0).readOnly().hidden(),
+  scope_terms: f.text({ max: 200 }).optional().readOnly().hidden(),
   tokens: f.int({ min: 0 }).default(0).readOnly().describe('cl100k tokens of the text'),
 };
 

@@ -26,9 +26,26 @@ function searchableText(kind: MemoryKind, row: Record<string, unknown>): string 
   return [kind === 'decision_log' ? String(row.decision_type ?? '') : '', memoryText(kind, row), tags].join('\n');
 }
 
-/** The columns the server derives from a memory's text: its dedup hash, its search terms and its size. */
+/** An id as one full-text token (no dashes, so every tokenizer keeps it whole), tagged with what it names. */
+const scopeToken = (prefix: 'pzq' | 'czq', id: string) => `${prefix}${id.replaceAll('-', '')}`;
+export const GLOBAL_SCOPE_TOKEN = 'gzqglobal';
+
+/** The tokens that put an item in its scope within the full-text index: its project, its client, or global. */
+export function scopeTerms(projectId: unknown, clientId: unknown): string {
+  const tokens = [projectId ? scopeToken('pzq', String(projectId)) : '', clientId ? scopeToken('czq', String(clientId)) : ''].filter(Boolean);
+  return tokens.length ? tokens.join(' ') : GLOBAL_SCOPE_TOKEN;
+}
+
+/** The tokens a recall in this scope accepts: the project's items, the client's, and global ones. */
+export function scopeQueryTerms(projectId: string | null | undefined, clientId: string | null | undefined): string[] {
+  if (!projectId && !clientId) return [];
+  return [projectId ? scopeToken('pzq', projectId) : '', clientId ? scopeToken('czq', clientId) : '', GLOBAL_SCOPE_TOKEN].filter(Boolean);
+}
+
+/** The columns the server derives from a memory: its dedup hash, its search terms, its size and its scope tokens. */
 export function prepareMemory(kind: MemoryKind, row: Record<string, unknown>): Record<string, unknown> {
   const text = memoryText(kind, row);
   const own = terms(searchableText(kind, row));
-  return { content_hash: contentHash(text), search_terms: encodeTerms(own), term_count: own.length, tokens: countTokens(text) };
+  return { content_hash: contentHash(text), search_terms: encodeTerms(own), term_count: own.length, tokens: countTokens(text),
+    scope_terms: scopeTerms(row.project_id, row.client_id) };
 }

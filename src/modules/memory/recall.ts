@@ -10,7 +10,7 @@ import { decodeTerms, encodedQuery, storedFrequencies, terms } from '../../memor
 import { countTokens } from '../../memory/tokens.js';
 import type { RecallInput, RecallOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
-import { findCandidates, scopeStats, type CandidateRow } from './search.js';
+import { fetchBodies, findCandidates, scopeStats, type CandidateBody, type CandidateRow } from './search.js';
 import { bumpUsage } from '../context/service.js';
 
 /** Per table: more matches than this are a query too vague to rank well anyway. */
@@ -29,6 +29,31 @@ function scopeOf(row: CandidateRow, scope: ResolvedScope): Scope {
   if (!scope.projectId && !scope.clientId) return 'project';
   if (scope.clientId && row.client_id === scope.clientId) return 'client';
   return 'global';
+}
+
+type Scored = ReturnType<typeof rank<Ranked>>[number];
+
+/**
+ * The ranked items that fit in the budget and the limit, formatted. Texts are fetched only for the
+ * top of the ranking, in growing windows: formatting a prefix gives the same result as formatting
+ * the whole list whenever the limit or the budget stopped it inside that prefix.
+ */
+async function fitInBudget(db: Kysely<any>, ranked: Scored[], input: RecallInput) {
+  const bodies = new Map<string, CandidateBody>();
+  for (let window = Math.max(2 * input.limit, 16); ; window *= 4) {
+    const prefix = ranked.slice(0, window);
+    const missing = prefix.filter((r) => !bodies.has(r.item.id)).map((r) => r.item.row);
+    for (const [id, body] of await fetchBodies(db, missing)) bodies.set(id, body);
+    const deduper = new Deduper();
+    const shown = prefix.filter((r) => bodies.has(r.item.id)).map((r) => {
+      const body = bodies.get(r.item.id)!;
+      return { kind: kindOf(r.item.row), title: body.title, text: body.text, at: r.item.at, body, scored: r,
+        tokens: r.item.row.kind === 'context_snippet' ? Number(r.item.row.tokens) : undefined };
+    });
+    const injection = formatForInjection(shown, input.token_budget,
+      { limit: input.limit, accept: (i) => !deduper.seen(i.text, decodeTerms(i.scored.item.row.search_terms)) });
+    if (injection.considered < shown.length || window >= ranked.length) return injection;
+  }
 }
 
 export interface RecallDeps { db: Kysely<any>; clock: Clock; weights?: RankWeights }
@@ -53,14 +78,11 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   }));
   const avgLength = stats.docCount ? (stats.termCount + weights.contextWeight * stats.contextCount) / stats.docCount : 1;
   const ranked = rank({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], now }, candidates, { docCount: stats.docCount, avgLength }, weights);
-  const deduper = new Deduper();
-  const injection = formatForInjection(ranked.map((r) => ({ kind: kindOf(r.item.row), title: r.item.row.title, text: r.item.row.text, at: r.item.at, tokens: r.item.row.kind === 'context_snippet' ? Number(r.item.row.tokens) : undefined, scored: r })),
-    input.token_budget, { limit: input.limit, accept: (i) => !deduper.seen(i.text, decodeTerms(i.scored.item.row.search_terms)) });
-
-  const items = injection.included.map(({ scored: { item, score, breakdown } }) => ({
-    id: item.id, kind: kindOf(item.row), title: item.row.title, text: item.row.text, score: Number(score.toFixed(6)),
-    source_refs: JSON.parse(item.row.source_refs) as string[], tags: item.tags, created_at: item.row.created_at,
-    occurred_at: item.row.occurred_at, tokens: countTokens(item.row.text),
+  const injection = await fitInBudget(deps.db, ranked, input);
+  const items = injection.included.map(({ body, scored: { item, score, breakdown } }) => ({
+    id: item.id, kind: kindOf(item.row), title: body.title, text: body.text, score: Number(score.toFixed(6)),
+    source_refs: JSON.parse(body.source_refs) as string[], tags: item.tags, created_at: item.row.created_at,
+    occurred_at: item.row.occurred_at, tokens: countTokens(body.text),
     ...(input.explain ? { explain: breakdown } : {}),
   }));
   if (input.record_usage && items.length) {

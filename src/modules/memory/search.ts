@@ -2,6 +2,7 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
 import { encodeTerm } from '../../memory/text.js';
 import { MEMORY_KINDS, type MemoryKind } from '../context/tag-index.js';
+import { scopeQueryTerms } from './prepare.js';
 
 /** How each recallable table maps onto one candidate shape. */
 const SOURCES = [
@@ -13,16 +14,14 @@ const SOURCES = [
     title: sql<string | null>`null`, text: sql<string>`decision_text`, label: sql<string>`decision_type`, expires: false },
 ] as const;
 
+/** What ranking needs of an item: its terms, size, tags, scope and history, but not its text. */
 export interface CandidateRow {
   kind: MemoryKind;
   id: string;
   label: string;
-  title: string | null;
-  text: string;
   project_id: string | null;
   client_id: string | null;
   tags: string;
-  source_refs: string;
   usage_count: number;
   relevance_score: number;
   pinned: number | boolean;
@@ -34,6 +33,9 @@ export interface CandidateRow {
   context_count: number;
   tokens: number;
 }
+
+/** What showing an item needs, fetched only for the items that rank high enough to be shown. */
+export interface CandidateBody { title: string | null; text: string; source_refs: string }
 
 export interface SearchScope {
   projectId?: string | null;
@@ -69,23 +71,34 @@ function tagFilter(source: (typeof SOURCES)[number], tags: string[]): Expression
   return sql<SqlBool>`id in (select ${sql.ref(column)} from ${sql.table(junction)} where tag in (${sql.join(tags)}))`;
 }
 
-/** The native full-text condition: the row holds at least one of the (encoded) terms, in its own text or its context. */
-function matches(db: Kysely<any>, table: string, terms: string[]): Expression<SqlBool> {
+/**
+ * The native full-text condition: the row holds at least one of the (encoded) terms, in its own text or
+ * its context, and (when the scope names a project or client) one of the scope's tokens, so the index
+ * itself narrows to the scope instead of returning every matching row in the database.
+ */
+function matches(db: Kysely<any>, table: string, terms: string[], scope: SearchScope): Expression<SqlBool> {
   const encoded = [...new Set(terms.map(encodeTerm))];
+  const near = scopeQueryTerms(scope.projectId, scope.clientId);
   switch (dialectOf(db)) {
-    case 'sqlite':
-      return sql<SqlBool>`rowid in (select rowid from ${sql.table(`${table}_fts`)} where ${sql.table(`${table}_fts`)} match ${encoded.map((t) => `"${t}"`).join(' OR ')})`;
-    case 'mysql':
-      return sql<SqlBool>`match(search_terms, context_terms) against (${encoded.join(' ')} in boolean mode)`;
-    default:
-      return sql<SqlBool>`search_vector @@ to_tsquery('simple'::regconfig, ${encoded.join(' | ')})`;
+    case 'sqlite': {
+      const any = (list: string[]) => `(${list.map((t) => `"${t}"`).join(' OR ')})`;
+      const query = near.length ? `${any(near)} AND ${any(encoded)}` : any(encoded);
+      return sql<SqlBool>`rowid in (select rowid from ${sql.table(`${table}_fts`)} where ${sql.table(`${table}_fts`)} match ${query})`;
+    }
+    case 'mysql': {
+      const query = near.length ? `+(${near.join(' ')}) +(${encoded.join(' ')})` : encoded.join(' ');
+      return sql<SqlBool>`match(search_terms, context_terms, scope_terms) against (${query} in boolean mode)`;
+    }
+    default: {
+      const query = near.length ? `(${near.join(' | ')}) & (${encoded.join(' | ')})` : encoded.join(' | ');
+      return sql<SqlBool>`search_vector @@ to_tsquery('simple'::regconfig, ${query})`;
+    }
   }
 }
 
-const COLUMNS = (source: (typeof SOURCES)[number]) => [
-  sql<string>`${source.kind}`.as('kind'), 'id', source.label.as('label'), source.title.as('title'), source.text.as('text'),
-  'project_id', 'client_id', 'tags', 'source_refs', 'usage_count', 'relevance_score', 'pinned', 'occurred_at', 'created_at',
-  'search_terms', 'context_terms', 'term_count', 'context_count', 'tokens',
+const RANK_COLUMNS = (source: (typeof SOURCES)[number]) => [
+  sql<string>`${source.kind}`.as('kind'), 'id', source.label.as('label'), 'project_id', 'client_id', 'tags', 'usage_count',
+  'relevance_score', 'pinned', 'occurred_at', 'created_at', 'search_terms', 'context_terms', 'term_count', 'context_count', 'tokens',
 ] as const;
 
 /**
@@ -95,12 +108,25 @@ const COLUMNS = (source: (typeof SOURCES)[number]) => [
  */
 export async function findCandidates(db: Kysely<any>, terms: string[], scope: SearchScope, cap: number): Promise<CandidateRow[]> {
   const rows = await Promise.all(SOURCES.map((source) => {
-    let q = db.selectFrom(source.table).select(COLUMNS(source) as any)
+    let q = db.selectFrom(source.table).select(RANK_COLUMNS(source) as any)
       .where(scopeFilter(source, scope)).where(tagFilter(source, scope.tags));
-    q = terms.length ? q.where(matches(db, source.table, terms)) : q.orderBy('created_at', 'desc');
+    q = terms.length ? q.where(matches(db, source.table, terms, scope)) : q.orderBy('created_at', 'desc');
     return q.limit(cap).execute() as Promise<CandidateRow[]>;
   }));
   return rows.flat();
+}
+
+/** The title, text and source refs of the given items, by id. */
+export async function fetchBodies(db: Kysely<any>, items: readonly { kind: MemoryKind; id: string }[]): Promise<Map<string, CandidateBody>> {
+  const bodies = new Map<string, CandidateBody>();
+  await Promise.all(SOURCES.map(async (source) => {
+    const ids = items.filter((i) => i.kind === source.kind).map((i) => i.id);
+    if (!ids.length) return;
+    const rows = await db.selectFrom(source.table).select(['id', source.title.as('title'), source.text.as('text'), 'source_refs'] as any)
+      .where('id', 'in', ids).execute() as (CandidateBody & { id: string })[];
+    for (const { id, ...body } of rows) bodies.set(id, body);
+  }));
+  return bodies;
 }
 
 export interface ScopeStats { docCount: number; termCount: number; contextCount: number }

@@ -1,0 +1,38 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Services } from '../app.js';
+import type { RequestContext } from '../core/context.js';
+import { APP_VERSION } from '../version.js';
+import { mcpEnv } from './env.js';
+import { registerResources } from './resources.js';
+import { registerTool } from './tool.js';
+import { clientTools } from './tools/clients.js';
+import { memoryTools } from './tools/memory.js';
+import { projectTools } from './tools/projects.js';
+import { workTools } from './tools/work.js';
+
+/**
+ * Every tool, in the order tools/list shows them. The vault issue adds find_credential (metadata only)
+ * here, and the reveal tool only for keys an admin enabled it for (a check on `ctx` in buildMcpServer).
+ */
+export const MCP_TOOLS = [...memoryTools, ...projectTools, ...workTools, ...clientTools];
+
+const INSTRUCTIONS = 'ClaudeTools keeps memory across sessions and MSP work records (clients, projects, tasks, time, infrastructure). '
+  + 'Use recall or search_memory before starting on a topic, remember or log_decision for what later sessions need, '
+  + 'and get_project_state / update_project_state when resuming or pausing a project. Lists are indexes: fetch details by id.';
+
+export interface McpServerOptions {
+  /** Told about unexpected failures (the client only hears that the call failed). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The MCP server for one caller: the same services as the REST routes, every call made as `ctx`
+ * (so roles and client scope apply). Built per request by the HTTP endpoint, stateless.
+ */
+export function buildMcpServer(services: Services, ctx: RequestContext, options: McpServerOptions = {}): McpServer {
+  const server = new McpServer({ name: 'claudetools', title: 'ClaudeTools', version: APP_VERSION }, { instructions: INSTRUCTIONS });
+  const env = mcpEnv(services, ctx, options.onError);
+  for (const spec of MCP_TOOLS) registerTool(server, spec, env);
+  registerResources(server, env);
+  return server;
+}

@@ -1,0 +1,47 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Role, RequestContext } from '../../src/core/context.js';
+import { buildMcpServer } from '../../src/mcp/server.js';
+import type { TestApp } from '../support/app.js';
+
+export interface ToolAnswer { text: string; isError: boolean }
+
+/** An SDK client connected in process to buildMcpServer for one caller, the way both transports build it. */
+export async function connectClient(t: TestApp, ctx: RequestContext) {
+  const failures: unknown[] = [];
+  const server = buildMcpServer(t.services, ctx, { onError: (err) => failures.push(err) });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'claudetools-test', version: '1.0.0' });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return {
+    client,
+    /** Unexpected (non-AppError) failures the server reported: a test expects none. */
+    failures,
+    async call(name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer> {
+      const result = await client.callTool({ name, arguments: args });
+      const content = result.content as { type: string; text: string }[];
+      return { text: content.map((c) => c.text).join('\n'), isError: Boolean(result.isError) };
+    },
+    /** A successful call's text; fails the test with the tool's message otherwise. */
+    async ok(name: string, args: Record<string, unknown> = {}): Promise<string> {
+      const answer = await this.call(name, args);
+      if (answer.isError) throw new Error(`${name} failed: ${answer.text}`);
+      return answer.text;
+    },
+    async json<T = any>(name: string, args: Record<string, unknown> = {}): Promise<T> {
+      return JSON.parse(await this.ok(name, args)) as T;
+    },
+    close: () => client.close(),
+  };
+}
+
+export type McpTestClient = Awaited<ReturnType<typeof connectClient>>;
+
+/** The context the HTTP layer builds for a user of this role and scope: authenticated for real, with an access token. */
+export async function callerContext(t: TestApp, role: Role, extra: Record<string, unknown> = {}): Promise<RequestContext> {
+  const { tokens } = await t.makeUser(role, extra);
+  return { actor: await t.services.auth.authenticate(`Bearer ${tokens.access_token}`), request_id: 'mcp-test' };
+}
+
+/** The ids in an index or recall answer, in order. */
+export const idsIn = (text: string) => [...text.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].map((m) => m[0]);
