@@ -5,7 +5,8 @@ import { newId } from '../../core/ids.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { CredentialAudit } from './credential-audit.js';
 import { insertDataKey, type Keyring } from './keyring.js';
-import { encryptedColumns, openSecrets, sealSecrets } from './secrets.js';
+import { SECRET_FIELDS } from './entity.js';
+import { openSecrets, sealSecrets } from './secrets.js';
 
 export interface RotationDeps {
   db: Kysely<any>;
@@ -76,8 +77,8 @@ async function reencryptOne(deps: RotationDeps, trx: Kysely<any>, id: string, ta
   const place = { client_id: row.client_id ?? null, credential_id: id };
   const reseal = async (source: Record<string, unknown>) => {
     const secrets = openSecrets(await deps.keyring.keyById(String(source.kid), trx), String(source.kid), place, source);
-    return sealSecrets(target.key, target.kid, place, Object.fromEntries(Object.keys(encryptedColumns(source))
-      .map((col) => [col.replace(/_enc$/, ''), (secrets as Record<string, string>)[col.replace(/_enc$/, '')] ?? null])));
+    // Every column is rewritten: set secrets sealed anew under the target key, empty ones stay null.
+    return sealSecrets(target.key, target.kid, place, Object.fromEntries(SECRET_FIELDS.map((f) => [f, secrets[f] ?? null])));
   };
   const fromKid = row.kid;
   if (row.kid !== target.kid) await trx.updateTable('credentials').set({ ...(await reseal(row)), kid: target.kid }).where('id', '=', id).execute();
