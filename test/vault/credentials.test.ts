@@ -108,6 +108,9 @@ describeEachDialect('credentials', (t) => {
     expect(rows.map((r) => r.action)).toEqual(['create', 'view', 'reveal', 'totp', 'update', 'permission_change', 'permission_change', 'delete']);
     for (const r of rows) expect(r).toMatchObject({ user_id: u.user.id, actor_type: 'user', ip_address: '127.0.0.1', user_agent: 'vault-test/1.0' });
     expect(rows[2].reason).toBe('INC-7 firewall change');
+    // Mutations also land in the general audit log, like every other mutation.
+    const general = await t().db.selectFrom('audit_logs').select(['entity', 'action']).where('entity_id', '=', id).orderBy('seq').execute();
+    expect(general.map((r) => `${r.entity}:${r.action}`)).toEqual(['credentials:create', 'credentials:update', 'credential_permissions:create', 'credential_permissions:delete', 'credentials:delete']);
     const dump = JSON.stringify(rows);
     for (const s of [body.password, body.api_key, body.private_key, 'PLANTED-new-pass', body.totp_secret]) expect(dump).not.toContain(s);
 

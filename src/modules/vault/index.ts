@@ -31,7 +31,7 @@ export function buildVaultServices(deps: VaultDeps) {
   const credentials = createCredentialService({ db, audit, clock, keyring, credentialAudit, requireReason: deps.requireReason ?? false });
   return {
     db, clock, keyring, credentialAudit, credentials,
-    permissions: createPermissionService({ db, clock, credentialAudit, credentials }),
+    permissions: createPermissionService({ db, clock, audit, credentialAudit, credentials }),
     securityIncidents: createSecurityIncidentService({ db, audit, clock }, credentials),
   };
 }
