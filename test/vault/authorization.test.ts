@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/dialects.js';
 import { seedParents } from '../support/msp.js';
-import { api, credentialBody } from './support.js';
+import { build } from '../support/factories.js';
+import { api, auditRowsOf, credentialBody } from './support.js';
 
 type Headers = Record<string, string>;
 
@@ -96,12 +97,15 @@ describeEachDialect('credential authorization', (t) => {
     expect((await a.get(`/api/credentials/${id}`, viewer.headers)).statusCode).toBe(404);
   });
 
-  it('a read-only API key may reveal but never change', async () => {
-    const login = await t().app.inject({ method: 'POST', url: '/api/api-keys', headers: t().adminHeaders, payload: { name: 'ro', scopes: ['read'] } });
-    expect(login.statusCode).toBe(201);
-    const headers = { authorization: `Bearer ${login.json().key}` };
+  it('a read-only API key may reveal but never change; its machine is recorded', async () => {
+    const machine = (await t().app.inject({ method: 'POST', url: '/api/machines', headers: t().adminHeaders, payload: build.machine() })).json().id;
+    const key = await t().app.inject({ method: 'POST', url: '/api/api-keys', headers: t().adminHeaders, payload: { name: 'ro', scopes: ['read'], machine_id: machine } });
+    expect(key.statusCode).toBe(201);
+    const headers = { authorization: `Bearer ${key.json().key}` };
     const id = (await a.create(credentialBody())).json().id;
     expect((await a.reveal(id, {}, headers)).statusCode).toBe(200);
     expect((await a.patch(id, { notes: 'no' }, headers)).statusCode).toBe(403);
+    const reveal = (await auditRowsOf(t(), id)).find((r) => r.action === 'reveal')!;
+    expect(reveal).toMatchObject({ actor_type: 'api_key', actor_id: key.json().id, user_id: t().admin.id, machine_id: machine });
   });
 });
