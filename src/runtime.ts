@@ -12,10 +12,14 @@ export const loadKeys = (config: Config): AppKeys => ({
   master: loadOrCreateKey(config.home, 'master', config.masterKey),
 });
 
-/** Opens the configured database and brings its schema up to date (or checks it is, when told not to migrate). */
-export async function openDatabase(config: Config, migrate = config.migrateOnStart): Promise<Db> {
+/**
+ * Opens the configured database and brings its schema up to date (or checks it is, when told not to migrate).
+ * `beforeMigrate` may refuse first (the server checks its vault master key there).
+ */
+export async function openDatabase(config: Config, migrate = config.migrateOnStart, beforeMigrate?: (db: Db['db']) => Promise<void>): Promise<Db> {
   const database = createDb(config.databaseUrl);
   try {
+    await beforeMigrate?.(database.db);
     if (migrate) await migrateToLatest(database.db);
     else {
       const version = await schemaVersion(database.db);

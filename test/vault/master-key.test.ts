@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { buildApp, type AppKeys } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { systemContext } from '../../src/core/context.js';
 import { VaultKeyError } from '../../src/modules/vault/keyring.js';
 import { loadKeys } from '../../src/runtime.js';
+import { createDb } from '../../src/db/database.js';
+import { schemaVersion } from '../../src/db/migrator.js';
+import { migrations } from '../../src/db/migrations/index.js';
 import { DIALECTS, freshDatabase } from '../support/databases.js';
 import { startServer, tempHome } from '../e2e/helpers.js';
 import { credentialBody } from './support.js';
@@ -62,13 +66,20 @@ describe('master key source', () => {
     expect(existsSync(join(other, 'keys', 'master.key'))).toBe(false);
   });
 
-  it('the real server refuses to start with the wrong CLAUDETOOLS_MASTER_KEY', async () => {
+  it('the real server refuses to start with the wrong CLAUDETOOLS_MASTER_KEY, before migrating anything', async () => {
     const home = tempHome();
     const env = { CLAUDETOOLS_HOME: home, CLAUDETOOLS_ADMIN_EMAIL: 'admin@example.test', CLAUDETOOLS_ADMIN_PASSWORD: 'a-long-admin-password' };
     const server = await startServer({ ...env, CLAUDETOOLS_MASTER_KEY: 'right-key-'.padEnd(40, 'r') });
     expect(await server.stop()).toBe(0);
+    // An upgrade is pending (the newest migration rolled back): the wrong key must not even migrate.
+    const names = Object.keys(migrations).sort();
+    const file = createDb(`sqlite:${join(home, 'claudetools.db')}`);
+    const down = await new Migrator({ db: file.db, provider: { getMigrations: async () => migrations } }).migrateTo(names.at(-2)!);
+    expect(down.error).toBeUndefined();
     await expect(startServer({ ...env, CLAUDETOOLS_MASTER_KEY: 'wrong-key-'.padEnd(40, 'w') }))
       .rejects.toThrow(/exited 1: Refusing to start: The master key does not match this database's vault/);
+    expect(await schemaVersion(file.db)).toBe(names.at(-2));
+    await file.close();
     const ok = await startServer({ ...env, CLAUDETOOLS_MASTER_KEY: 'right-key-'.padEnd(40, 'r') });
     expect(await ok.stop()).toBe(0);
   }, 60_000);

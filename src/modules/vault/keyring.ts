@@ -64,16 +64,7 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
   let unlocked: Promise<void> | null = null;
 
   async function checkMaster() {
-    const row = await db.selectFrom('vault_master').selectAll().where('id', '=', MASTER_ROW).executeTakeFirst();
-    if (row) {
-      if (!matchesKeyCheck(master, row.key_check)) {
-        throw new VaultKeyError(`The master key does not match this database's vault (the vault expects key ${String(row.key_check).slice(0, 16)}, `
-          + `this key is ${master.fingerprint}). Start with the right CLAUDETOOLS_MASTER_KEY or <home>/keys/master.key; nothing was changed.`);
-      }
-      return;
-    }
-    const keys = await db.selectFrom('vault_data_keys').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    if (Number(keys?.n ?? 0) > 0) throw new VaultKeyError('The vault holds data keys but no master key-check value: refusing an unknown master key; nothing was changed.');
+    if (await storedKeyCheckFits(db, master)) return;
     try {
       await db.insertInto('vault_master').values({ id: MASTER_ROW, key_check: master.keyCheck, created_at: clock.now().toISOString(), rotated_at: null }).execute();
     } catch (e) {
@@ -121,6 +112,28 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
     },
   };
   return keyring;
+}
+
+/**
+ * Read-only: true when the stored key-check value recognizes `master`, false when the vault has none yet
+ * (first start); a VaultKeyError for another key, or for data keys whose key-check value is gone.
+ */
+export async function storedKeyCheckFits(db: Kysely<any>, master: MasterKey): Promise<boolean> {
+  const row = await db.selectFrom('vault_master').selectAll().where('id', '=', MASTER_ROW).executeTakeFirst();
+  if (row) {
+    if (matchesKeyCheck(master, row.key_check)) return true;
+    throw new VaultKeyError(`The master key does not match this database's vault (the vault expects key ${String(row.key_check).slice(0, 16)}, `
+      + `this key is ${master.fingerprint}). Start with the right CLAUDETOOLS_MASTER_KEY or <home>/keys/master.key; nothing was changed.`);
+  }
+  const keys = await db.selectFrom('vault_data_keys').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  if (Number(keys?.n ?? 0) > 0) throw new VaultKeyError('The vault holds data keys but no master key-check value: refusing an unknown master key; nothing was changed.');
+  return false;
+}
+
+/** The same check before any migration runs (a database older than the vault has nothing to check), so a wrong key changes nothing, not even the schema. */
+export async function checkMasterKeyBeforeMigrating(db: Kysely<any>, master: MasterKey): Promise<void> {
+  const tables = await db.introspection.getTables();
+  if (tables.some((t) => t.name === 'vault_master')) await storedKeyCheckFits(db, master);
 }
 
 /** Makes and stores a new wrapped data key version for a bucket; returns its id. */
