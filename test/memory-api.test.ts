@@ -129,6 +129,19 @@ describeEachDialect('memory ingest and recall', (t) => {
     expect(await ids(otherProjectId)).toContain(snippet.id);
   });
 
+  it('answers "which database did we choose?" with the decision that names one, though it says neither word', async () => {
+    const project = (await post('/api/projects', mspBuild.project({ client_id: null } as any))).json().id;
+    await post('/api/context-snippets', { project_id: project, category: 'note', title: 'Printer', dense_content: 'The printer on floor two needs toner every month.' });
+    await post('/api/context-snippets', { project_id: project, category: 'note', title: 'DNS', dense_content: 'We moved the DNS zone to Cloudflare last week.' });
+    const decision = (await post('/api/decision-logs', { project_id: project, decision_type: 'technical', decision_text: 'We chose Postgres instead of MongoDB for the billing service.' })).json();
+    const body = (await post('/api/memory/recall', { query: 'Which database did we choose?', project_id: project, explain: true })).json();
+    expect(body.items[0].id).toBe(decision.id);
+    expect(body.items[0].explain.tags).toBeGreaterThan(0);
+    // Present and past forms meet: "buy" finds "bought".
+    const bought = (await post('/api/context-snippets', { project_id: project, category: 'note', title: 'Licences', dense_content: 'Jenna bought 25 Microsoft 365 Business Premium licences.' })).json();
+    expect((await post('/api/memory/recall', { query: 'how many licences did Jenna buy', project_id: project })).json().items[0].id).toBe(bought.id);
+  });
+
   it('shows as many memories as the limit asks, past the first window of texts it fetches', async () => {
     const word = `quokka${randomUUID().slice(0, 6)}`;
     const turns = Array.from({ length: 60 }, (_, i) => ({ ref: `${word}:${i}`, role: 'user', text: `Note ${i}: the ${word} sensor ${i} reads ${i * 3} degrees in rack ${i}.`, at: at(i % 50) }));

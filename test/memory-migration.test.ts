@@ -24,12 +24,15 @@ describe.each(DIALECTS)('memory search migration on a database with data [$name]
   });
   afterAll(async () => { await fresh?.drop(); });
 
-  it('fills scope_terms for existing rows, so scoped recall finds them', async () => {
+  it('fills scope_terms and restems old terms for existing rows, so scoped recall finds them', async () => {
     const now = new Date().toISOString();
     const project = { id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', name: 'Legacy', slug: 'legacy', status: 'active', created_at: now, updated_at: now };
     await database.db.insertInto('projects').values(project).execute();
-    const values = { project_id: project.id, client_id: null, category: 'note', title: 'Pump', dense_content: 'The glycol pump in plant seven trips its breaker at dawn' };
+    const values = { project_id: project.id, client_id: null, category: 'note', title: 'Pump', dense_content: 'The glycol pump in plant seven trips its breaker at dawn; we bought a spare' };
     const { scope_terms: _ignored, ...derived } = prepareMemory('context_snippet', values);
+    // Stored as the stemming before migration 0032 left it: "bought" was its own stem.
+    derived.search_terms = String(derived.search_terms).replace(/\bbui\b/, 'bought');
+    expect(derived.search_terms).toContain('bought');
     await database.db.insertInto('context_snippets').values({
       id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', ...values, ...derived, tags: '[]', source_refs: '[]', created_at: now, updated_at: now,
     }).execute();
@@ -41,5 +44,8 @@ describe.each(DIALECTS)('memory search migration on a database with data [$name]
     const services = buildServices({ database, keys: { jwt: Buffer.alloc(32, 1), audit: Buffer.alloc(32, 2), master: Buffer.alloc(32, 3) }, settings: { auth: {} } as any });
     const found = await services.memory.recall(systemContext(), { query: 'glycol pump breaker', project_id: project.id, token_budget: 500, limit: 5, tags: [], record_usage: false, explain: false } as any);
     expect(found.items.map((i) => i.text)).toEqual([values.dense_content]);
+    // Migration 0032 restemmed the old term, so the present tense finds it.
+    const spare = await services.memory.recall(systemContext(), { query: 'buy', project_id: project.id, token_budget: 500, limit: 5, tags: [], record_usage: false, explain: false } as any);
+    expect(spare.items.map((i) => i.text)).toEqual([values.dense_content]);
   });
 });

@@ -4,6 +4,7 @@
  * words at a lower weight), computed here rather than by the database so SQLite, MariaDB and
  * PostgreSQL rank identically.
  */
+import { categoryOfTag } from './tags.js';
 
 export interface RankWeights {
   /** BM25 saturation and length normalization. */
@@ -63,7 +64,13 @@ export interface Scored<C> { item: C; score: number; breakdown: Breakdown }
 /** Corpus figures BM25 needs; `docCount` and `avgLength` come from the whole scope, not just the candidates. */
 export interface CorpusStats { docCount: number; avgLength: number }
 
-export interface Query { terms: string[]; tags: string[]; now: string }
+export interface Query {
+  terms: string[];
+  tags: string[];
+  /** Tag categories the query names ("database"): an item with any tag of one counts as a tag hit. */
+  categories?: string[];
+  now: string;
+}
 
 /** Per query term, how many candidates hold it: every item holding a query term is a candidate, so this is exact. */
 function documentFrequencies(candidates: readonly Candidate[], weights: RankWeights): Map<string, number> {
@@ -103,11 +110,15 @@ export function rank<C extends Candidate>(query: Query, candidates: readonly C[]
   const raw = bm25(query.terms, candidates, stats, weights);
   const best = Math.max(0, ...raw);
   const queryTags = new Set(query.tags);
+  const categories = query.categories ?? [];
+  const tagWanted = queryTags.size + categories.length;
   const now = Date.parse(query.now);
   const scored = candidates.map((item, i) => {
     const ageDays = Math.max(0, (now - Date.parse(item.at)) / DAY_MS);
     const decay = Math.pow(0.5, ageDays / weights.recencyHalfLifeDays);
-    const tagHits = queryTags.size ? item.tags.filter((t) => queryTags.has(t)).length / queryTags.size : 0;
+    const tagHits = tagWanted
+      ? (item.tags.filter((t) => queryTags.has(t)).length + categories.filter((c) => item.tags.some((t) => categoryOfTag(t) === c)).length) / tagWanted
+      : 0;
     const breakdown: Breakdown = {
       bm25: raw[i]!,
       text: weights.text * (best > 0 ? raw[i]! / best : 0),

@@ -270,3 +270,40 @@ export function extractTags(text: string, opts: { max?: number; vocabulary?: rea
     .slice(0, max)
     .map(([tag]) => tag);
 }
+
+/**
+ * Words that name a whole category of tags: a question about "the database" is about whichever one the
+ * memories name (postgresql, mysql, ...), though none of them says "database". Single words only; plural
+ * forms listed. Categories too broad to help ("tool", "signal", "msp") have no words.
+ */
+const CATEGORY_WORDS: ReadonlyMap<string, TagCategory> = new Map([
+  ['database', 'database'], ['databases', 'database'], ['db', 'database'], ['dbs', 'database'], ['dbms', 'database'],
+  ['cloud', 'cloud'], ['clouds', 'cloud'],
+  ['language', 'language'], ['languages', 'language'],
+  ['framework', 'framework'], ['frameworks', 'framework'],
+  ['os', 'os'],
+  ['network', 'networking'], ['networks', 'networking'], ['networking', 'networking'],
+  ['security', 'security'],
+] as [string, TagCategory][]);
+
+const CATEGORY_OF_TAG: ReadonlyMap<string, TagCategory> = new Map(TAG_VOCABULARY.map((e) => [e.tag, e.category]));
+
+/** The tag categories `text` names by a category word ("which database did we pick" -> database). */
+export function categoriesIn(text: string): TagCategory[] {
+  const found = new Set<TagCategory>();
+  for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+    const category = CATEGORY_WORDS.get(word);
+    if (category) found.add(category);
+  }
+  return [...found];
+}
+
+/** The vocabulary's tags in `category`, in vocabulary order. */
+export function tagsInCategory(category: TagCategory): string[] {
+  return [...new Set(TAG_VOCABULARY.filter((e) => e.category === category).map((e) => e.tag))];
+}
+
+/** The category of a vocabulary tag; undefined for detected ids and user tags. */
+export function categoryOfTag(tag: string): TagCategory | undefined {
+  return CATEGORY_OF_TAG.get(tag);
+}

@@ -20,13 +20,44 @@ export function words(text: string): string[] {
   return text.toLowerCase().replace(/['’]/g, '').match(WORD) ?? [];
 }
 
+/**
+ * Irregular past forms to their base verb before stemming, so "which one did we choose" finds "we chose"
+ * and "what did she buy" finds "she bought". Only forms that are rarely another word ("rose", "led", "saw"
+ * as nouns are left out or accepted as the rarer reading).
+ */
+const IRREGULAR: ReadonlyMap<string, string> = new Map(`chose:choose chosen:choose bought:buy brought:bring thought:think
+taught:teach caught:catch fought:fight sought:seek went:go gone:go ran:run began:begin begun:begin wrote:write
+written:write spoke:speak spoken:speak broke:break broken:break took:take taken:take gave:give given:give drove:drive
+driven:drive ate:eat eaten:eat grew:grow grown:grow knew:know known:know threw:throw thrown:throw flew:fly flown:fly
+drew:draw drawn:draw sang:sing sung:sing swam:swim swum:swim rode:ride ridden:ride froze:freeze frozen:freeze
+stole:steal stolen:steal woke:wake woken:wake wore:wear worn:wear tore:tear torn:tear forgot:forget
+forgotten:forget gotten:get sold:sell told:tell held:hold built:build sent:send spent:spend lent:lend bent:bend
+meant:mean kept:keep slept:sleep felt:feel dealt:deal met:meet paid:pay laid:lay said:say made:make found:find
+lost:lose became:become came:come hid:hide hidden:hide fell:fall fallen:fall understood:understand stood:stand
+saw:see seen:see shook:shake shaken:shake mistook:mistake forgave:forgive fed:feed fled:flee heard:hear
+struck:strike stuck:stick hung:hang swung:swing spun:spin dug:dig shot:shoot`.split(/\s+/).map((pair) => pair.split(':') as [string, string]));
+
+/**
+ * Porter stems of the irregular forms to the stem of their verb ("bought" -> "buy"'s "bui"). Applied to
+ * stems, not words, so a stored term can be brought up to date without its word (see migration 0032),
+ * and every word with that stem goes the same way ("shots" with "shot" to "shoot").
+ */
+export const IRREGULAR_STEMS: ReadonlyMap<string, string> = new Map([...IRREGULAR]
+  .map(([form, base]) => [stemmer(form), stemmer(base)] as [string, string])
+  .filter(([before, after]) => before !== after));
+
+function porterWithIrregulars(word: string): string {
+  const porter = stemmer(word);
+  return IRREGULAR_STEMS.get(porter) ?? porter;
+}
+
 const stemCache = new Map<string, string>();
 
 /** Porter stem, cached: the same few thousand words recur in every text. */
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /^\d/.test(word) ? word : stemmer(word);
+    s = /^\d/.test(word) ? word : porterWithIrregulars(word);
     if (stemCache.size > 100_000) stemCache.clear();
     stemCache.set(word, s);
   }

@@ -127,7 +127,7 @@ describeEachDialect('MCP memory tools', (t) => {
 
   it('forgets a memory for good; a viewer may not', async () => {
     const answer = await tech.ok('remember', { text: 'Temporary: the Fabrikam printer is in room 12' });
-    expect(answer).toMatch(/^Stored snippet [0-9a-f-]{36} \(\d+ tokens\)\.$/);
+    expect(answer).toMatch(/^Stored snippet [0-9a-f-]{36} \(\d+ tokens, tags: printer\)\.$/);
     const id = storedId(answer);
     expect(await viewer.call('forget', { id })).toEqual({ isError: true, text: 'You are not allowed to do this [forbidden]' });
     expect(await tech.ok('forget', { id })).toBe(`Forgot snippet ${id}: Temporary: the Fabrikam printer is in room 12`);

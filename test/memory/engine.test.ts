@@ -5,7 +5,8 @@ import { chunkTurns, splitText } from '../../src/memory/chunk.js';
 import { Deduper, dedupe } from '../../src/memory/dedupe.js';
 import { formatForInjection, INJECTION_HEADER } from '../../src/memory/format.js';
 import { DEFAULT_WEIGHTS, frequenciesOf, rank, scoreRelevance, type Candidate } from '../../src/memory/score.js';
-import { decodeTerms, encodeTerms, encodedQuery, storedFrequencies, terms } from '../../src/memory/text.js';
+import { decodeTerms, encodeTerms, encodedQuery, IRREGULAR_STEMS, storedFrequencies, terms } from '../../src/memory/text.js';
+import { categoriesIn, tagsInCategory } from '../../src/memory/tags.js';
 import { countTokens } from '../../src/memory/tokens.js';
 
 const NOW = '2026-03-10T12:00:00.000Z';
@@ -20,6 +21,12 @@ function candidate(id: string, text: string, query: string, extra: Partial<Candi
 describe('terms', () => {
   it('stems, drops stopwords and folds apostrophes', () => {
     expect(terms("When did Caroline's painting of the sunrise get finished?")).toEqual(['carolin', 'paint', 'sunris', 'finish']);
+  });
+  it('brings irregular past forms to their verb, so a question in the present finds them', () => {
+    expect(terms('We chose Postgres and she bought tickets')).toEqual(terms('we choose postgres and she buys tickets'));
+    expect(terms('which vendor did they choose')).toContain(terms('chose')[0]);
+    // A stem, not a word, is mapped: a stored stem can be brought up to date without its word.
+    expect(IRREGULAR_STEMS.get('bought')).toBe(terms('buy')[0]);
   });
   it('round-trips through the stored encoding, padding what MariaDB would not index', () => {
     const list = ['go', 'k8s', 'the', 'postgr', '5'];
@@ -51,6 +58,20 @@ describe('rank (golden)', () => {
     expect(top.breakdown.text).toBe(1);
     expect(top.score).toBeCloseTo(Object.entries(top.breakdown).filter(([k]) => k !== 'bm25').reduce((n, [, v]) => n + v, 0), 10);
     expect(ranked.at(-1)!.breakdown.bm25).toBe(0);
+  });
+
+  it('counts a tag of a category the query names as a tag match', () => {
+    const question = 'which database did we choose';
+    expect(categoriesIn(question)).toEqual(['database']);
+    expect(tagsInCategory('database')).toContain('postgresql');
+    const pool = [
+      candidate('db', 'We decided to use Postgres instead of MongoDB.', question, { tags: ['postgresql', 'mongodb'] }),
+      candidate('dns', 'We moved the DNS zone to Cloudflare.', question, { tags: ['dns', 'cloudflare'] }),
+    ];
+    const ranked = rank({ terms: terms(question), tags: [], categories: categoriesIn(question), now: NOW }, pool, { docCount: 2, avgLength: 6 });
+    expect(ranked.map((r) => r.item.id)).toEqual(['db', 'dns']);
+    expect(ranked[0]!.breakdown.tags).toBe(DEFAULT_WEIGHTS.tags);
+    expect(ranked[1]!.breakdown.tags).toBe(0);
   });
 
   it('lets an old decision still surface: recency has a floor', () => {

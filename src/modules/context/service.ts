@@ -4,6 +4,7 @@ import type { Page } from '../../core/pagination.js';
 import { createCrudService, type CrudDeps, type CrudService } from '../../entities/crud-service.js';
 import { assertAccess, clientLimit } from '../../entities/policy.js';
 import { scopeCondition } from '../../entities/scope.js';
+import { extractTags } from '../../memory/tags.js';
 import { memoryText, prepareMemory } from '../memory/prepare.js';
 import { Project } from '../projects/entity.js';
 import { createProjectStateService } from './project-states.js';
@@ -47,7 +48,9 @@ function createMemoryService(kind: MemoryKind, deps: CrudDeps, prepare: PrepareM
   const { entity } = MEMORY_KINDS[kind];
   return createCrudService(entity, deps, {
     async beforeCreate(values, _ctx, trx) {
-      const row = await withProjectClient(trx, scrubTags(scrub(entity, values)));
+      const given = await withProjectClient(trx, scrubTags(scrub(entity, values)));
+      // Untagged memories are tagged from their text, as ingest tags what it stores; given tags are kept as given.
+      const row = Array.isArray(given.tags) && given.tags.length ? given : { ...given, tags: normalizeTags(extractTags(memoryText(kind, given))) };
       return { ...row, ...prepare(kind, row) };
     },
     async beforeUpdate(patch, current, _ctx, trx) {

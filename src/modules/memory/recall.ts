@@ -5,7 +5,7 @@ import { clientLimit } from '../../entities/policy.js';
 import { Deduper } from '../../memory/dedupe.js';
 import { formatForInjection } from '../../memory/format.js';
 import { rank, DEFAULT_WEIGHTS, type Candidate, type RankWeights, type Scope } from '../../memory/score.js';
-import { extractTags } from '../../memory/tags.js';
+import { categoriesIn, extractTags, tagsInCategory } from '../../memory/tags.js';
 import { decodeTerms, encodedQuery, storedFrequencies, terms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { RecallInput, RecallOutput } from './schemas.js';
@@ -66,8 +66,12 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const weights = deps.weights ?? DEFAULT_WEIGHTS;
   const now = input.as_of ?? deps.clock.now().toISOString();
   const queryTerms = terms(input.query);
+  // "Which database did we pick?": items tagged with any database are candidates too (their tags are
+  // among their terms), ranked by the tag match since none of them says "database".
+  const categories = categoriesIn(input.query);
+  const expansion = categories.flatMap((c) => tagsInCategory(c).flatMap(terms));
   const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: input.tags };
-  const [rows, stats] = await Promise.all([findCandidates(deps.db, queryTerms, search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
+  const [rows, stats] = await Promise.all([findCandidates(deps.db, [...new Set([...queryTerms, ...expansion])], search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
 
   const wanted = encodedQuery(queryTerms);
   const candidates: Ranked[] = rows.map((row) => ({
@@ -77,7 +81,7 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
     relevanceScore: Number(row.relevance_score), pinned: Boolean(Number(row.pinned)),
   }));
   const avgLength = stats.docCount ? (stats.termCount + weights.contextWeight * stats.contextCount) / stats.docCount : 1;
-  const ranked = rank({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], now }, candidates, { docCount: stats.docCount, avgLength }, weights);
+  const ranked = rank({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], categories, now }, candidates, { docCount: stats.docCount, avgLength }, weights);
   const injection = await fitInBudget(deps.db, ranked, input);
   const items = injection.included.map(({ body, scored: { item, score, breakdown } }) => ({
     id: item.id, kind: kindOf(item.row), title: body.title, text: body.text, score: Number(score.toFixed(6)),
