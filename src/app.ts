@@ -29,11 +29,14 @@ import { machineRoutes } from './modules/machines/routes.js';
 import { mcpRoutes } from './mcp/http.js';
 import { mcpAllowedHosts, type AllowedHost } from './mcp/origin.js';
 import { userRoutes } from './modules/users/routes.js';
+import { buildVaultServices, registerVaultRoutes } from './modules/vault/index.js';
 import { createUserService } from './modules/users/service.js';
 
 export interface AppKeys {
   jwt: Buffer;
   audit: Buffer;
+  /** The vault's master key (KEK source); never stored in the database. */
+  master: Buffer;
 }
 
 export interface AppDeps {
@@ -45,6 +48,8 @@ export interface AppDeps {
     bodyLimit: number;
     auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
     trustProxy: boolean;
+    /** Reveal and TOTP refuse a request without a reason. */
+    vaultRequireReason?: boolean;
     /** Host names POST /mcp answers to (Host and Origin checks); the local names when left out. */
     mcpAllowedHosts?: AllowedHost[];
   };
@@ -71,6 +76,7 @@ export function buildServices(deps: AppDeps) {
     users: createUserService({ ...crud, auth }),
     apiKeys: createApiKeyService(crud),
     machines: createCrudService(Machine, crud),
+    vault: buildVaultServices({ ...crud, masterKey: deps.keys.master, auditKey: deps.keys.audit, requireReason: deps.settings.vaultRequireReason }),
   };
 }
 
@@ -91,6 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
   const services = buildServices(deps);
+  // A wrong or unknown master key refuses to build the app, before anything is served or written.
+  await services.vault.keyring.unlock();
   app.decorate('services', services);
 
   app.setValidatorCompiler(validatorCompiler);
@@ -114,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   contextRoutes(app, services.context, services);
   memoryRoutes(app, services.memory);
   auditRoutes(app, { db: services.db, audit: services.audit });
+  registerVaultRoutes(app, services.vault);
   mcpRoutes(app, services, deps.settings.mcpAllowedHosts ?? mcpAllowedHosts('127.0.0.1'));
 
   await app.ready();

@@ -36,6 +36,7 @@ const schema = z.object({
   lockout_seconds: int(1, 86_400).default(60),
   auth_rate_limit: int(1, 100_000).default(30),
   trust_proxy: bool.default(false),
+  vault_require_reason: bool.default(false),
   // Comma-separated in the environment; a list or a string in config.json.
   // Each entry host[:port] (see src/mcp/origin.ts); a URL or anything else is refused here, not dropped later.
   mcp_allowed_hosts: z.union([z.string().max(2000), z.array(z.string().max(255)).max(100)]).default('')
@@ -65,6 +66,7 @@ export interface Config {
   bodyLimit: number;
   auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
   trustProxy: boolean;
+  vaultRequireReason: boolean;
   /** Extra host names POST /mcp answers to, besides the local ones and `host`. */
   mcpAllowedHosts: string[];
 }
@@ -78,7 +80,7 @@ export class ConfigError extends Error {
 
 const ENV_PREFIXED = ['home', 'jwt_secret', 'audit_key', 'master_key', 'admin_email', 'admin_password',
   'access_token_ttl', 'refresh_token_ttl', 'body_limit', 'login_max_failures', 'lockout_seconds',
-  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'mcp_allowed_hosts'];
+  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'mcp_allowed_hosts', 'vault_require_reason'];
 const envName = (k: string) => (ENV_PREFIXED.includes(k) ? `CLAUDETOOLS_${k.toUpperCase()}` : k.toUpperCase());
 
 function readConfigFile(home: string): Record<string, unknown> {
@@ -117,6 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: c.admin_email, adminPassword: c.admin_password,
     accessTokenTtl: c.access_token_ttl, refreshTokenTtl: c.refresh_token_ttl, bodyLimit: c.body_limit,
     auth: { maxFailures: c.login_max_failures, lockoutSeconds: c.lockout_seconds, rateLimitPerMinute: c.auth_rate_limit },
-    trustProxy: c.trust_proxy, mcpAllowedHosts: c.mcp_allowed_hosts,
+    trustProxy: c.trust_proxy, mcpAllowedHosts: c.mcp_allowed_hosts, vaultRequireReason: c.vault_require_reason,
   };
 }

@@ -3,7 +3,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { redactUrl } from './db/url.js';
 import { createLogger } from './logger.js';
 import { ensureInitialAdmin } from './modules/users/bootstrap.js';
+import { checkMasterKeyBeforeMigrating, VaultKeyError } from './modules/vault/keyring.js';
 import { appSettings, loadKeys, openDatabase } from './runtime.js';
+import { deriveMasterKey } from './vault/master-key.js';
 
 /** Process entry: config, database, migrations, first admin, listen; closes cleanly on SIGINT/SIGTERM. */
 export async function startServer(): Promise<void> {
@@ -18,14 +20,27 @@ export async function startServer(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  const keys = loadKeys(config);
   let database;
   try {
-    database = await openDatabase(config);
+    database = await openDatabase(config, config.migrateOnStart, (db) => checkMasterKeyBeforeMigrating(db, deriveMasterKey(keys.master)));
   } catch (e) {
+    if (e instanceof VaultKeyError) {
+      process.stderr.write(`Refusing to start: ${e.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`Cannot open the database ${redactUrl(config.databaseUrl)}: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  const app = await buildApp({ database, keys: loadKeys(config), settings: appSettings(config), logger });
+  let app;
+  try {
+    app = await buildApp({ database, keys, settings: appSettings(config), logger });
+  } catch (e) {
+    if (!(e instanceof VaultKeyError)) throw e;
+    process.stderr.write(`Refusing to start: ${e.message}\n`);
+    await database.close();
+    process.exit(1);
+  }
 
   const admin = await ensureInitialAdmin(app.services.users, { home: config.home, email: config.adminEmail, password: config.adminPassword });
   if (admin?.generatedPassword) {

@@ -9,12 +9,17 @@ import { mcpAllowedHosts } from './mcp/origin.js';
 export const loadKeys = (config: Config): AppKeys => ({
   jwt: loadOrCreateKey(config.home, 'jwt', config.jwtSecret),
   audit: loadOrCreateKey(config.home, 'audit', config.auditKey),
+  master: loadOrCreateKey(config.home, 'master', config.masterKey),
 });
 
-/** Opens the configured database and brings its schema up to date (or checks it is, when told not to migrate). */
-export async function openDatabase(config: Config, migrate = config.migrateOnStart): Promise<Db> {
+/**
+ * Opens the configured database and brings its schema up to date (or checks it is, when told not to migrate).
+ * `beforeMigrate` may refuse first (the server checks its vault master key there).
+ */
+export async function openDatabase(config: Config, migrate = config.migrateOnStart, beforeMigrate?: (db: Db['db']) => Promise<void>): Promise<Db> {
   const database = createDb(config.databaseUrl);
   try {
+    await beforeMigrate?.(database.db);
     if (migrate) await migrateToLatest(database.db);
     else {
       const version = await schemaVersion(database.db);
@@ -35,5 +40,6 @@ export const appSettings = (config: Config): AppDeps['settings'] => ({
   bodyLimit: config.bodyLimit,
   auth: config.auth,
   trustProxy: config.trustProxy,
+  vaultRequireReason: config.vaultRequireReason,
   mcpAllowedHosts: mcpAllowedHosts(config.host, config.mcpAllowedHosts),
 });

@@ -41,7 +41,7 @@ describe.each(DIALECTS)('memory search migration on a database with data [$name]
     const row = await database.db.selectFrom('context_snippets').select('scope_terms').executeTakeFirstOrThrow();
     expect(row.scope_terms).toBe(`pzq${project.id.replaceAll('-', '')}`);
 
-    const services = buildServices({ database, keys: { jwt: Buffer.alloc(32, 1), audit: Buffer.alloc(32, 2) }, settings: { auth: {} } as any });
+    const services = buildServices({ database, keys: { jwt: Buffer.alloc(32, 1), audit: Buffer.alloc(32, 2), master: Buffer.alloc(32, 3) }, settings: { auth: {} } as any });
     const found = await services.memory.recall(systemContext(), { query: 'glycol pump breaker', project_id: project.id, token_budget: 500, limit: 5, tags: [], record_usage: false, explain: false } as any);
     expect(found.items.map((i) => i.text)).toEqual([values.dense_content]);
     // Migration 0032 restemmed the old term, so the present tense finds it.

@@ -27,11 +27,13 @@ export function apiClient(env = process.env) {
     const text = await res.text();
     if (!res.ok) {
       let detail = text;
+      let code: string | undefined;
       try {
         const p = JSON.parse(text);
+        code = p.code;
         detail = p.errors?.length ? p.errors.map((x: { path: string; message: string }) => `${x.path}: ${x.message}`).join('; ') : p.detail ?? p.title;
       } catch { /* not JSON */ }
-      throw new CliError(`${res.status} ${detail}`);
+      throw new CliError(`${res.status} ${detail}`, 1, code);
     }
     return (opts.raw ? text : JSON.parse(text)) as T;
   }

@@ -9,6 +9,8 @@ import { loginCommand } from './commands/login.js';
 import { mcpCommand } from './commands/mcp.js';
 import { memoryCommands } from './commands/memory.js';
 import { workCommands } from './commands/work.js';
+import { credCommands } from './commands/cred.js';
+import { vaultCommands } from './commands/vault.js';
 import { CliError } from './output.js';
 
 export function buildProgram(): Command {
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   loginCommand(program);
   workCommands(program);
   memoryCommands(program);
+  credCommands(program);
+  vaultCommands(program);
   mcpCommand(program);
   return program;
 }

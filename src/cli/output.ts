@@ -1,6 +1,7 @@
 /** CLI output: results on stdout (JSON with --json), problems as one line on stderr with a non-zero exit. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  /** `code` is the server's problem code when the error came from the API (e.g. reason_required). */
+  constructor(message: string, readonly exitCode = 1, readonly code?: string) {
     super(message);
   }
 }

@@ -18,6 +18,7 @@ export function maskSecrets(value: unknown, extraSecretFields: readonly string[]
 /** Paths for pino's `redact`, covering the same names at the depths our logs use. */
 export const LOG_REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]',
-  ...['password', 'new_password', 'current_password', 'password_hash', 'access_token', 'refresh_token', 'token', 'key', 'api_key', 'secret', 'key_hash']
+  ...['password', 'new_password', 'current_password', 'password_hash', 'access_token', 'refresh_token', 'token', 'key', 'api_key', 'secret', 'key_hash',
+    'client_secret', 'connection_string', 'private_key', 'totp_secret', 'secret_notes', 'secrets']
     .flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];

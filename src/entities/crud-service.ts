@@ -67,6 +67,32 @@ function checkOrder(entity: Entity, row: Record<string, unknown>): void {
   if (errors.length) throw AppError.validation(errors);
 }
 
+/**
+ * Every reference must exist and be visible to the actor (out of scope reads as unknown: 422),
+ * and a referenced row that belongs to a client must belong to this row's client.
+ * Exported for services that write an entity without the generic CRUD (credentials).
+ */
+export async function checkReferences(entity: Entity, ctx: RequestContext, trx: Kysely<any>, values: Record<string, unknown>): Promise<void> {
+  const ownClientColumn = ownClientColumnOf(entity);
+  for (const ref of entity.refs) {
+    const id = values[ref.field];
+    if (id == null) continue;
+    const target = await repo.exists(trx, ref.table, String(id));
+    const targetEntity = entityByTable(ref.table);
+    const targetClient = target && targetEntity?.clientScope ? await clientIdOf(trx, targetEntity, target) : null;
+    if (!target || !inClientScope(ctx, targetClient)) throw AppError.unknownReference(ref.field, ref.table, String(id));
+    const ownClient = ownClientColumn ? values[ownClientColumn] : null;
+    if (ref.field !== ownClientColumn && ownClient != null && targetClient != null && targetClient !== ownClient) {
+      throw AppError.unprocessable(`${ref.field} belongs to another client`, [
+        { path: ref.field, message: `the ${targetEntity!.name} belongs to another client than ${ownClientColumn}`, code: 'client_mismatch' },
+      ], 'client_mismatch');
+    }
+  }
+}
+
+const ownClientColumnOf = (entity: Entity) =>
+  typeof entity.clientScope === 'string' && entity.clientScope !== 'id' ? entity.clientScope : null;
+
 const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -78,33 +104,11 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
   const createSchema = schemas.create ?? entity.schemas.create;
   const updateSchema = schemas.update ?? entity.schemas.update;
   const { db, audit, clock } = deps;
-  const ownClientColumn = typeof entity.clientScope === 'string' && entity.clientScope !== 'id' ? entity.clientScope : null;
 
   async function load(ctx: RequestContext, id: string, trx: Kysely<any> = db) {
     const row = await repo.findById(trx, entity, id);
     if (!row || (entity.clientScope && !inClientScope(ctx, await clientIdOf(trx, entity, row)))) throw AppError.notFound(entity.name, id);
     return row;
-  }
-
-  /**
-   * Every reference must exist and be visible to the actor (out of scope reads as unknown: 422),
-   * and a referenced row that belongs to a client must belong to this row's client.
-   */
-  async function checkReferences(ctx: RequestContext, trx: Kysely<any>, values: Record<string, unknown>) {
-    for (const ref of entity.refs) {
-      const id = values[ref.field];
-      if (id == null) continue;
-      const target = await repo.exists(trx, ref.table, String(id));
-      const targetEntity = entityByTable(ref.table);
-      const targetClient = target && targetEntity?.clientScope ? await clientIdOf(trx, targetEntity, target) : null;
-      if (!target || !inClientScope(ctx, targetClient)) throw AppError.unknownReference(ref.field, ref.table, String(id));
-      const ownClient = ownClientColumn ? values[ownClientColumn] : null;
-      if (ref.field !== ownClientColumn && ownClient != null && targetClient != null && targetClient !== ownClient) {
-        throw AppError.unprocessable(`${ref.field} belongs to another client`, [
-          { path: ref.field, message: `the ${targetEntity!.name} belongs to another client than ${ownClientColumn}`, code: 'client_mismatch' },
-        ], 'client_mismatch');
-      }
-    }
   }
 
   async function checkRestrictions(trx: Kysely<any>, id: string) {
@@ -158,7 +162,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         const now = clock.now().toISOString();
         let values = withDefaults(entity, parseInput(createSchema, input));
         if (hooks.beforeCreate) values = await hooks.beforeCreate(values, ctx, trx);
-        await checkReferences(ctx, trx, values);
+        await checkReferences(entity, ctx, trx, values);
         checkOrder(entity, values);
         const row = { id: newId(), ...values, created_at: now, updated_at: now };
         await repo.insertRow(trx, entity, row);
@@ -175,7 +179,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         const current = await load(ctx, id, trx);
         let values = parseInput(updateSchema, patch);
         if (hooks.beforeUpdate) values = await hooks.beforeUpdate(values, current, ctx, trx);
-        await checkReferences(ctx, trx, { ...entity.decode(current), ...values });
+        await checkReferences(entity, ctx, trx, { ...entity.decode(current), ...values });
         checkOrder(entity, { ...entity.decode(current), ...values });
         const before = entity.decode(current) as Record<string, unknown>;
         const diff = Object.fromEntries(Object.entries(values)

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { dialectOf } from '../db/dialect.js';
 import type { Entity } from './define-entity.js';
 import { ofClientCondition, scopeCondition } from './scope.js';
@@ -17,6 +17,8 @@ export interface ListParams {
   /** Restrict to rows whose client column is in this list (null/undefined: no restriction). */
   clientIds?: string[] | null;
   where?: ListWhere;
+  /** A further condition a service adds (a range filter, per-row grants). */
+  condition?: (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function findPage(db: Kysely<any>, entity: Entity, p: ListParams) {
     const ids = p.clientIds;
     query = query.where((eb) => scopeCondition(eb, entity, ids));
   }
+  if (p.condition) query = query.where(p.condition);
   const countRow = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
   const sort = p.sort ?? entity.list.defaultSort;
   const desc = sort.startsWith('-');

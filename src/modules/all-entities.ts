@@ -18,3 +18,5 @@ export { M365Tenant } from './m365-tenants/entity.js';
 export { FileChange, CommandRun, ProblemSolution, EnvironmentalInsight, FailurePattern } from './work-context/entities.js';
 export { BackupLog } from './backup-logs/entity.js';
 export { ConversationContext, ContextSnippet, DecisionLog, ProjectState } from './context/entities.js';
+export { Credential } from './vault/entity.js';
+export { SecurityIncident } from './security-incidents/entity.js';

@@ -17,7 +17,7 @@ export const ADMIN_PASSWORD = 'admin-password-for-tests';
  */
 export async function createTestApp(dialect: TestDialect, opts: { settings?: Partial<AppDeps['settings']>; logStream?: Writable; clock?: AppDeps['clock'] } = {}) {
   const fresh = await freshDatabase(dialect);
-  const keys = { jwt: randomBytes(32), audit: randomBytes(32) };
+  const keys = { jwt: randomBytes(32), audit: randomBytes(32), master: randomBytes(32) };
   const app = await buildApp({
     database: fresh.database,
     keys,

@@ -22,6 +22,9 @@ import * as m0020 from './0020_backup_logs.js';
 import * as m0021 from './0021_tag_junctions.js';
 import * as m0022 from './0022_context_tables.js';
 import * as m0023 from './0023_memory_search.js';
+import * as m0024 from './0024_vault_keys.js';
+import * as m0025 from './0025_credentials.js';
+import * as m0026 from './0026_security_incidents.js';
 import * as m0029 from './0029_memory_scope_terms.js';
 import * as m0032 from './0032_restem_irregular.js';
 
@@ -50,6 +53,9 @@ export const migrations: Record<string, Migration> = {
   '0021_tag_junctions': m0021,
   '0022_context_tables': m0022,
   '0023_memory_search': m0023,
+  '0024_vault_keys': m0024,
+  '0025_credentials': m0025,
+  '0026_security_incidents': m0026,
   '0029_memory_scope_terms': m0029,
   '0032_restem_irregular': m0032,
 };

@@ -12,10 +12,11 @@ const AuditRow = z.object({
   action: z.string(), entity: z.string(), entity_id: z.string().nullable(), changes: z.unknown().nullable(),
   ip_address: z.string().nullable(), request_id: z.string().nullable(), occurred_at: z.string(), prev_hash: z.string(), hash: z.string(),
 });
-const Verification = z.object({
-  ok: z.boolean(),
-  checked: z.number().int(),
-  first_problem: z.object({ seq: z.number(), id: z.string().nullable(), problem: z.string(), message: z.string() }).nullable(),
+const Problem = z.object({ seq: z.number(), id: z.string().nullable(), problem: z.string(), message: z.string() });
+const ChainResult = z.object({ ok: z.boolean(), checked: z.number().int(), first_problem: Problem.nullable() });
+const Verification = ChainResult.extend({
+  first_problem: Problem.extend({ chain: z.string().describe('The table whose chain broke') }).nullable(),
+  chains: z.record(z.string(), ChainResult).describe('Each chain on its own: audit_logs and credential_audit_logs'),
 });
 const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
@@ -44,8 +45,8 @@ export function auditRoutes(app: FastifyInstance, { db, audit }: { db: Kysely<Da
     },
   });
   route(app, {
-    method: 'GET', url: '/api/audit/verify', tag, summary: 'Verify the audit hash chain (admins)',
-    description: 'Walks the chain and names the first row that was altered, removed or inserted.',
+    method: 'GET', url: '/api/audit/verify', tag, summary: 'Verify the audit hash chains (admins)',
+    description: 'Walks audit_logs and credential_audit_logs and names the first row that was altered, removed or inserted.',
     response: Verification,
     handler: async ({ ctx }) => { adminOnly(ctx.actor?.role); return audit.verify(); },
   });

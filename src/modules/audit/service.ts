@@ -3,9 +3,9 @@ import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../core/context.js';
 import { newId } from '../../core/ids.js';
 import { maskSecrets } from '../../core/mask.js';
-import { dialectOf } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
-import { ChainVerifier, chainHash, normalizeRow, type ChainVerification } from './chain.js';
+import type { ChainProblem, ChainVerification } from './chain.js';
+import { appendToChain, verifyChain } from './chain-store.js';
 
 export interface AuditEntry {
   action: string;
@@ -20,22 +20,25 @@ export interface AuditEntry {
 export interface AuditService {
   /** Appends one row to the chain inside the caller's transaction, so the mutation and its audit commit together. */
   record(trx: Kysely<Database>, ctx: RequestContext, entry: AuditEntry): Promise<void>;
-  verify(): Promise<ChainVerification>;
+  /** Verifies every chain (audit_logs, credential_audit_logs); the first problem names its chain. */
+  verify(): Promise<AuditVerification>;
 }
 
 const CHAIN = 'audit_logs';
+/** Every hash chain the server keeps, verified together. */
+export const CHAINS = ['audit_logs', 'credential_audit_logs'] as const;
+
+export interface AuditVerification extends ChainVerification {
+  first_problem: (ChainProblem & { chain: string }) | null;
+  chains: Record<string, ChainVerification>;
+}
 
 export function createAuditService({ db, key, clock }: { db: Kysely<Database>; key: Buffer; clock: Clock }): AuditService {
   return {
     async record(trx, ctx, entry) {
-      // Locking the chain's head row serializes appends across connections and servers.
-      const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', CHAIN)
-        .$if(dialectOf(trx) !== 'sqlite', (q) => q.forUpdate())
-        .executeTakeFirstOrThrow();
       const actor = ctx.actor;
-      const row = {
+      await appendToChain(trx, key, CHAIN, {
         id: newId(),
-        seq: Number(head.seq) + 1,
         actor_type: actor ? (actor.api_key_id ? 'api_key' : 'user') : 'system',
         actor_id: actor ? (actor.api_key_id ?? actor.user_id) : null,
         user_id: actor?.user_id ?? null,
@@ -46,24 +49,19 @@ export function createAuditService({ db, key, clock }: { db: Kysely<Database>; k
         ip_address: ctx.ip ?? null,
         request_id: ctx.request_id ?? null,
         occurred_at: clock.now().toISOString(),
-        prev_hash: head.hash,
-      };
-      const hash = chainHash(key, head.hash, normalizeRow(row));
-      await trx.insertInto('audit_logs').values({ ...row, hash }).execute();
-      await trx.updateTable('audit_heads').set({ seq: row.seq, hash }).where('chain', '=', CHAIN).execute();
+      });
     },
 
     async verify() {
-      const verifier = new ChainVerifier(key);
-      const pageSize = 1000;
-      for (let after = 0; ; ) {
-        const rows = await db.selectFrom('audit_logs').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
-        for (const row of rows) if (!verifier.next(row)) break;
-        if (verifier.problem || rows.length < pageSize) break;
-        after = Number(rows[rows.length - 1].seq);
-      }
-      const head = await db.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', CHAIN).executeTakeFirst();
-      return verifier.finish(head);
+      const results: Record<string, ChainVerification> = {};
+      for (const chain of CHAINS) results[chain] = await verifyChain(db, key, chain);
+      const broken = CHAINS.find((c) => !results[c].ok);
+      return {
+        ok: !broken,
+        checked: CHAINS.reduce((n, c) => n + results[c].checked, 0),
+        first_problem: broken ? { ...results[broken].first_problem!, chain: broken, message: `${broken}: ${results[broken].first_problem!.message}` } : null,
+        chains: results,
+      };
     },
   };
 }

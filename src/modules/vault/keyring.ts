@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.js';
+import { newId } from '../../core/ids.js';
+import { constraintViolation } from '../../db/dialect.js';
+import { dataKeyAad, GLOBAL_SCOPE } from '../../vault/aad.js';
+import { DecryptError, open, seal } from '../../vault/aead.js';
+import { matchesKeyCheck, type MasterKey } from '../../vault/master-key.js';
+
+/** The master key does not fit this database: the server refuses to start, and nothing is changed. */
+export class VaultKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VaultKeyError';
+  }
+}
+
+export interface DataKey {
+  kid: string;
+  key: Buffer;
+}
+
+export interface Keyring {
+  master: MasterKey;
+  /** Compares the master key with the stored key-check value (stored on the very first start); throws VaultKeyError. */
+  unlock(): Promise<void>;
+  /** The active data key of a client's bucket (null: the global bucket), made on first use. Call outside a transaction. */
+  activeKey(clientId: string | null): Promise<DataKey>;
+  /** The data key with this id, unwrapped once and then cached; pass the transaction when inside one. */
+  keyById(kid: string, db?: Kysely<any>): Promise<Buffer>;
+}
+
+const MASTER_ROW = 'master';
+export const scopeOf = (clientId: string | null): string => clientId ?? GLOBAL_SCOPE;
+export const kekLabel = (master: MasterKey) => `kek:${master.fingerprint}`;
+
+export function wrapDataKey(master: MasterKey, scope: string, version: number, kid: string, key: Buffer): string {
+  return seal(master.key, kekLabel(master), key.toString('base64'), dataKeyAad(scope, version, kid));
+}
+
+/** A vault_data_keys row as the drivers return it. */
+export interface StoredDataKey {
+  id: string;
+  scope: string;
+  version: number | string;
+  wrapped: string;
+}
+
+export function unwrapDataKey(master: MasterKey, row: StoredDataKey): Buffer {
+  try {
+    return Buffer.from(open(master.key, row.wrapped, dataKeyAad(row.scope, Number(row.version), row.id)), 'base64');
+  } catch (e) {
+    if (e instanceof DecryptError) throw new VaultKeyError(`data key ${row.id} (${row.scope} v${row.version}) does not unwrap under this master key: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The per-client data keys (DEKs), stored wrapped by the master key (KEK) and versioned: new writes use
+ * a bucket's `active` key; `retiring` keys still open older rows until a rotation re-encrypts them.
+ */
+export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: MasterKey; clock: Clock }): Keyring {
+  const unwrapped = new Map<string, Buffer>();
+  let unlocked: Promise<void> | null = null;
+
+  async function checkMaster() {
+    if (await storedKeyCheckFits(db, master)) return;
+    try {
+      await db.insertInto('vault_master').values({ id: MASTER_ROW, key_check: master.keyCheck, created_at: clock.now().toISOString(), rotated_at: null }).execute();
+    } catch (e) {
+      if (constraintViolation(e)?.kind !== 'unique') throw e;
+      unlocked = null; // another server stored its key first: compare with that one
+      return checkMaster();
+    }
+  }
+
+  const keyring: Keyring = {
+    master,
+    unlock() {
+      unlocked ??= checkMaster().catch((e) => { unlocked = null; throw e; });
+      return unlocked;
+    },
+
+    async activeKey(clientId) {
+      await keyring.unlock();
+      const scope = scopeOf(clientId);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const row = await db.selectFrom('vault_data_keys').selectAll().where('scope', '=', scope).where('status', '=', 'active')
+          .orderBy('version', 'desc').executeTakeFirst();
+        if (row) return { kid: row.id, key: await keyring.keyById(row.id) };
+        // A server still on an old master key (rotate-master ran elsewhere) must not wrap new keys with it.
+        const check = await db.selectFrom('vault_master').select('key_check').where('id', '=', MASTER_ROW).executeTakeFirst();
+        if (!check || !matchesKeyCheck(master, check.key_check)) throw new VaultKeyError('The master key was rotated: restart with the new key.');
+        try {
+          await insertDataKey(db, master, scope, 1, clock);
+        } catch (e) {
+          if (constraintViolation(e)?.kind !== 'unique') throw e; // a concurrent writer made it: read theirs
+        }
+      }
+      throw new Error(`no active data key for ${scope}`);
+    },
+
+    async keyById(kid, from = db) {
+      const cached = unwrapped.get(kid);
+      // No unlock() here: it may query outside the caller's transaction, and a wrong master key fails to unwrap anyway.
+      if (cached) return cached;
+      const row = await from.selectFrom('vault_data_keys').selectAll().where('id', '=', kid).executeTakeFirst();
+      if (!row) throw new VaultKeyError(`data key ${kid} is unknown to this vault`);
+      const key = unwrapDataKey(master, row as StoredDataKey);
+      unwrapped.set(kid, key);
+      return key;
+    },
+  };
+  return keyring;
+}
+
+/**
+ * Read-only: true when the stored key-check value recognizes `master`, false when the vault has none yet
+ * (first start); a VaultKeyError for another key, or for data keys whose key-check value is gone.
+ */
+export async function storedKeyCheckFits(db: Kysely<any>, master: MasterKey): Promise<boolean> {
+  const row = await db.selectFrom('vault_master').selectAll().where('id', '=', MASTER_ROW).executeTakeFirst();
+  if (row) {
+    if (matchesKeyCheck(master, row.key_check)) return true;
+    throw new VaultKeyError(`The master key does not match this database's vault (the vault expects key ${String(row.key_check).slice(0, 16)}, `
+      + `this key is ${master.fingerprint}). Start with the right CLAUDETOOLS_MASTER_KEY or <home>/keys/master.key; nothing was changed.`);
+  }
+  const keys = await db.selectFrom('vault_data_keys').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  if (Number(keys?.n ?? 0) > 0) throw new VaultKeyError('The vault holds data keys but no master key-check value: refusing an unknown master key; nothing was changed.');
+  return false;
+}
+
+/** The same check before any migration runs (a database older than the vault has nothing to check), so a wrong key changes nothing, not even the schema. */
+export async function checkMasterKeyBeforeMigrating(db: Kysely<any>, master: MasterKey): Promise<void> {
+  const tables = await db.introspection.getTables();
+  if (tables.some((t) => t.name === 'vault_master')) await storedKeyCheckFits(db, master);
+}
+
+/** Makes and stores a new wrapped data key version for a bucket; returns its id. */
+export async function insertDataKey(db: Kysely<any>, master: MasterKey, scope: string, version: number, clock: Clock): Promise<string> {
+  const kid = newId();
+  await db.insertInto('vault_data_keys').values({
+    id: kid, scope, version, wrapped: wrapDataKey(master, scope, version, kid, randomBytes(32)),
+    status: 'active', created_at: clock.now().toISOString(), retired_at: null,
+  }).execute();
+  return kid;
+}

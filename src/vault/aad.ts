@@ -1,0 +1,12 @@
+/** The client bucket for credentials that belong to no client. */
+export const GLOBAL_SCOPE = 'global';
+
+/**
+ * What a credential field's ciphertext is bound to: `credential|<client_id>|<credential_id>|<field>|<kid>`.
+ * A ciphertext copied to another row, field or client, or relabelled with another key id, fails to open.
+ */
+export const credentialAad = (clientId: string | null, credentialId: string, field: string, kid: string): string =>
+  `credential|${clientId ?? GLOBAL_SCOPE}|${credentialId}|${field}|${kid}`;
+
+/** What a wrapped data key is bound to: its scope, version and id, under one master key. */
+export const dataKeyAad = (scope: string, version: number, kid: string): string => `dek|${scope}|${version}|${kid}`;
