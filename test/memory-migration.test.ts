@@ -1,9 +1,9 @@
-import { Migrator } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices } from '../src/app.js';
 import { systemContext } from '../src/core/context.js';
 import type { Db } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrator.js';
+import { migrateToLatest, migratorFor } from '../src/db/migrator.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { prepareMemory } from '../src/modules/memory/prepare.js';
 import { DIALECTS, freshDatabase } from './support/databases.js';
@@ -18,11 +18,20 @@ describe.each(DIALECTS)('memory search migration on a database with data [$name]
   beforeAll(async () => {
     fresh = await freshDatabase(dialect);
     database = fresh.database;
-    const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
-    const down = await migrator.migrateTo('0023_memory_search');
+    const down = await migratorFor(database.db).migrateTo('0023_memory_search');
     if (down.error) throw down.error;
   });
   afterAll(async () => { await fresh?.drop(); });
+
+  it('applies a migration numbered before ones already applied (work merged side by side)', async () => {
+    await migrateToLatest(database.db);
+    const earlier = '0026_security_incidents';
+    await migrations[earlier]!.down!(database.db);
+    await sql`delete from kysely_migration where name = ${earlier}`.execute(database.db);
+    expect(await migrateToLatest(database.db)).toEqual([earlier]);
+    await database.db.selectFrom('security_incidents').select('id').execute();
+    expect(await migratorFor(database.db).migrateTo('0023_memory_search').then((r) => r.error)).toBeUndefined();
+  });
 
   it('fills scope_terms and restems old terms for existing rows, so scoped recall finds them', async () => {
     const now = new Date().toISOString();

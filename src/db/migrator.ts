@@ -1,8 +1,13 @@
 import { DEFAULT_MIGRATION_TABLE, Migrator, type Kysely } from 'kysely';
 import { migrations } from './migrations/index.js';
 
-const migratorFor = (db: Kysely<any>) =>
-  new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * Unordered: work done side by side gets numbers that interleave (one change adds 0029, another 0024),
+ * and a database that already has the later one must still take the earlier. Each migration touches
+ * its own tables, so the order they arrive in does not matter; each still runs once.
+ */
+export const migratorFor = (db: Kysely<any>) =>
+  new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
 
 /** Applies every pending migration; throws with the failing migration's name and cause. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
