@@ -35,6 +35,9 @@ const schema = z.object({
   lockout_seconds: int(1, 86_400).default(60),
   auth_rate_limit: int(1, 100_000).default(30),
   trust_proxy: bool.default(false),
+  backup_key: key.optional(),
+  backup_dir: z.string().min(1).optional(),
+  backup_hour: int(0, 23).default(2),
 });
 
 export interface Config {
@@ -54,6 +57,10 @@ export interface Config {
   bodyLimit: number;
   auth: { maxFailures: number; lockoutSeconds: number; rateLimitPerMinute: number };
   trustProxy: boolean;
+  /** Backups: the archive key (else a key file), where scheduled backups go (unset: no schedule), the local hour they run. */
+  backupKey?: string;
+  backupDir?: string;
+  backupHour: number;
 }
 
 export class ConfigError extends Error {
@@ -65,7 +72,7 @@ export class ConfigError extends Error {
 
 const ENV_PREFIXED = ['home', 'jwt_secret', 'audit_key', 'master_key', 'admin_email', 'admin_password',
   'access_token_ttl', 'refresh_token_ttl', 'body_limit', 'login_max_failures', 'lockout_seconds',
-  'auth_rate_limit', 'trust_proxy', 'migrate_on_start'];
+  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'backup_key', 'backup_dir', 'backup_hour'];
 const envName = (k: string) => (ENV_PREFIXED.includes(k) ? `CLAUDETOOLS_${k.toUpperCase()}` : k.toUpperCase());
 
 function readConfigFile(home: string): Record<string, unknown> {
@@ -105,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtl: c.access_token_ttl, refreshTokenTtl: c.refresh_token_ttl, bodyLimit: c.body_limit,
     auth: { maxFailures: c.login_max_failures, lockoutSeconds: c.lockout_seconds, rateLimitPerMinute: c.auth_rate_limit },
     trustProxy: c.trust_proxy,
+    backupKey: c.backup_key, backupDir: c.backup_dir ? resolve(c.backup_dir) : undefined, backupHour: c.backup_hour,
   };
 }
