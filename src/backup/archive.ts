@@ -15,8 +15,8 @@ import type { BackupRecord } from './records.js';
  * with backpressure (the snapshot is only read as fast as the disk takes it). Returns the file's
  * sha256 and size, computed on the way out rather than by reading the file again.
  */
-export async function writeArchive(records: AsyncIterable<BackupRecord>, path: string, backupKey: Buffer): Promise<{ sha256: string; size: number }> {
-  const { header, encKey } = newHeader(backupKey);
+export async function writeArchive(records: AsyncIterable<BackupRecord>, path: string, backupKey: Buffer, opts: { chunkSize?: number } = {}): Promise<{ sha256: string; size: number }> {
+  const { header, encKey } = newHeader(backupKey, opts.chunkSize);
   const hash = createHash('sha256');
   let size = 0;
   await pipeline(
