@@ -3,6 +3,7 @@ import { loadOrCreateKey } from './core/keyfile.js';
 import { createDb, type Db } from './db/database.js';
 import { latestSchemaVersion, migrateToLatest, schemaVersion } from './db/migrator.js';
 import type { AppDeps, AppKeys } from './app.js';
+import { backupBeforeMigrating } from './backup/pre-migration.js';
 
 /** The keys kept outside the database, from config or from 0600 files in the data directory. */
 export const loadKeys = (config: Config): AppKeys => ({
@@ -14,8 +15,11 @@ export const loadKeys = (config: Config): AppKeys => ({
 export async function openDatabase(config: Config, migrate = config.migrateOnStart): Promise<Db> {
   const database = createDb(config.databaseUrl);
   try {
-    if (migrate) await migrateToLatest(database.db);
-    else {
+    if (migrate) {
+      const backup = await backupBeforeMigrating(database, config);
+      if (backup) process.stderr.write(`Backed up the database before migrating it: ${backup.path}\n`);
+      await migrateToLatest(database.db);
+    } else {
       const version = await schemaVersion(database.db);
       if (version !== latestSchemaVersion()) {
         throw new Error(`the database schema is at ${version ?? 'nothing'}, this version needs ${latestSchemaVersion()}: run claudetools db migrate`);

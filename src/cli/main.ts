@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { APP_VERSION } from '../version.js';
 import { auditCommands } from './commands/audit.js';
+import { backupCommands } from './commands/backup.js';
 import { dbCommands } from './commands/db.js';
 import { userCommands } from './commands/user.js';
 import { loginCommand } from './commands/login.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   loginCommand(program);
   workCommands(program);
   memoryCommands(program);
+  backupCommands(program);
   return program;
 }
 
