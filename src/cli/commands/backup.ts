@@ -24,7 +24,10 @@ const tableSummary = (tables: Record<string, number>) => `${Object.keys(tables).
 
 /** backup [list|verify], restore, migrate-db: run where the server's config (and backup key) is. */
 export function backupCommands(program: Command): void {
-  const backup = program.command('backup').description('Back up the database to an encrypted archive (list, verify)')
+  const backup = program.command('backup').description('Back up the database to an encrypted archive (create is the default; list, verify)');
+  // A default subcommand rather than options on `backup` itself: the program parses options anywhere,
+  // so `backup list --json` would otherwise hand --json to `backup`.
+  backup.command('create', { isDefault: true }).description('Take a backup now')
     .option('--type <type>', `one of ${BACKUP_TYPES.join(', ')}`, 'manual')
     .option('--out <dir>', 'directory for the archive (default: CLAUDETOOLS_BACKUP_DIR or <home>/backups)')
     .option('--json', 'print JSON')
