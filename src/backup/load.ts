@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import { introspect, type TableInfo } from './introspect.js';
 import { assertMasterKeyMatches } from './master-key-check.js';
@@ -35,6 +35,7 @@ export async function loadRecords(target: Db, records: AsyncIterable<BackupRecor
   assertMasterKeyMatches(manifest.master_key_check);
   await prepareTarget(target, manifest, opts);
 
+  const restoreCache = await widenSqliteCache(target);
   const trx = await target.db.startTransaction().execute();
   try {
     const tables = new Map((await introspect(trx)).map((t) => [t.name, t]));
@@ -55,7 +56,20 @@ export async function loadRecords(target: Db, records: AsyncIterable<BackupRecor
   } catch (e) {
     await trx.rollback().execute().catch(() => {});
     throw e;
+  } finally {
+    await restoreCache();
   }
+}
+
+/**
+ * SQLite's default page cache is 2 MiB: a million-row load then spills every index page to the WAL
+ * and reads it back (three times slower). 64 MiB for the load only, the previous size afterwards.
+ */
+async function widenSqliteCache(target: Db): Promise<() => Promise<void>> {
+  if (target.dialect !== 'sqlite') return async () => {};
+  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(target.db);
+  await sql`pragma cache_size = -65536`.execute(target.db);
+  return async () => { await sql.raw(`pragma cache_size = ${Number(rows[0].cache_size)}`).execute(target.db); };
 }
 
 interface DeferredUpdate { table: string; key: Record<string, unknown>; values: Record<string, unknown> }
