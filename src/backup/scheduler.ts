@@ -21,25 +21,30 @@ export function msUntilHour(now: Date, hour: number): number {
  * otherwise be held by the read transaction and every request would wait for the backup.
  */
 export function startBackupScheduler(config: Config, server: Db, logger: Pick<Logger, 'info' | 'error'>): { stop(): void } {
-  const dir = config.backupDir!;
   let timer: NodeJS.Timeout | null = null;
-  const runOnce = async () => {
-    const now = new Date();
-    const own = config.databaseUrl.includes(':memory:') ? null : createDb(config.databaseUrl);
-    try {
-      const result = await createBackup(own ?? server, { type: scheduledType(now), dir, key: loadBackupKey(config, { create: true }), now });
-      const deleted = await applyRetention(server.db, dir);
-      logger.info({ path: result.path, size: result.size, deleted }, 'scheduled backup done');
-    } catch (e) {
-      logger.error({ err: e }, 'scheduled backup failed');
-    } finally {
-      await own?.close();
-    }
-  };
+  let stopped = false;
   const schedule = () => {
-    timer = setTimeout(() => void runOnce().finally(schedule), msUntilHour(new Date(), config.backupHour));
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void runScheduledBackup(config, server)
+        .then(({ path, size, deleted }) => logger.info({ path, size, deleted }, 'scheduled backup done'))
+        .catch((err) => logger.error({ err }, 'scheduled backup failed'))
+        .finally(schedule);
+    }, msUntilHour(new Date(), config.backupHour));
     timer.unref();
   };
   schedule();
-  return { stop: () => { if (timer) clearTimeout(timer); } };
+  return { stop: () => { stopped = true; if (timer) clearTimeout(timer); } };
+}
+
+/** One scheduled run: the day's backup, then retention over CLAUDETOOLS_BACKUP_DIR. */
+export async function runScheduledBackup(config: Config, server: Db, now = new Date()) {
+  const own = config.databaseUrl.includes(':memory:') ? null : createDb(config.databaseUrl);
+  try {
+    const result = await createBackup(own ?? server, { type: scheduledType(now), dir: config.backupDir!, key: loadBackupKey(config, { create: true }), now });
+    const deleted = await applyRetention(server.db, config.backupDir!);
+    return { ...result, deleted };
+  } finally {
+    await own?.close();
+  }
 }

@@ -8,7 +8,8 @@ import { cli, tempHome } from '../e2e/helpers.js';
 import { DIALECTS } from '../support/databases.js';
 
 /** The real CLI, end to end, on a SQLite home: backup, list, verify, restore, refusals, migrate-db. */
-describe('claudetools backup / restore / migrate-db', () => {
+// Each spawn compiles the CLI through tsx (seconds on a loaded machine): generous timeouts.
+describe('claudetools backup / restore / migrate-db', { timeout: 180_000 }, () => {
   const home = tempHome();
   const env = { CLAUDETOOLS_HOME: home, CLAUDETOOLS_BACKUP_KEY: randomBytes(24).toString('base64') };
   let file: string;
