@@ -20,6 +20,23 @@ export interface LoadResult {
 
 /** Bind parameters per statement: under SQLite's 32766 and the 65535 of MariaDB and PostgreSQL. */
 const MAX_PARAMS = 30_000;
+/** Text per statement: well under MariaDB's default max_allowed_packet (16 MiB), whatever the row sizes. */
+const MAX_STATEMENT_CHARS = 4 * 1024 * 1024;
+
+/** Rows cut into multi-row INSERTs bounded by row count and by the text they carry. */
+function* statementSlices(rows: unknown[][], maxRows: number): Generator<unknown[][]> {
+  let start = 0, chars = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const size = rows[i].reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+    if (i > start && (i - start >= maxRows || chars + size > MAX_STATEMENT_CHARS)) {
+      yield rows.slice(start, i);
+      start = i;
+      chars = 0;
+    }
+    chars += size;
+  }
+  if (start < rows.length) yield rows.slice(start);
+}
 
 /**
  * Replaces the target's rows with the payload's, in one transaction on every dialect (MariaDB's
@@ -104,9 +121,8 @@ async function consume(
       current = { table, columns: record.columns, later: new Set(deferred.get(record.table) ?? []), perInsert: Math.max(1, Math.min(1000, Math.floor(MAX_PARAMS / record.columns.length))), rows: 0 };
     } else if (record.kind === 'rows') {
       if (!current) throw new Error('corrupt backup: rows before their table');
-      for (let i = 0; i < record.rows.length; i += current.perInsert) {
-        const objects = record.rows.slice(i, i + current.perInsert).map((row) => toObject(current!, row, pending));
-        await trx.insertInto(current.table.name).values(objects).execute();
+      for (const slice of statementSlices(record.rows, current.perInsert)) {
+        await trx.insertInto(current.table.name).values(slice.map((row) => toObject(current!, row, pending))).execute();
       }
       current.rows += record.rows.length;
       opts.onProgress?.({ table: current.table.name, rows: current.rows, total: manifest.tables[current.table.name] ?? 0 });
