@@ -28,6 +28,8 @@ import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserService } from './modules/users/service.js';
+import { createConfigSyncService } from './modules/config-sync/service.js';
+import { configSyncRoutes } from './modules/config-sync/routes.js';
 
 export interface AppKeys {
   jwt: Buffer;
@@ -67,6 +69,7 @@ export function buildServices(deps: AppDeps) {
     users: createUserService({ ...crud, auth }),
     apiKeys: createApiKeyService(crud),
     machines: createCrudService(Machine, crud),
+    configSync: createConfigSyncService(crud),
   };
 }
 
@@ -110,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   contextRoutes(app, services.context, services);
   memoryRoutes(app, services.memory);
   auditRoutes(app, { db: services.db, audit: services.audit });
+  configSyncRoutes(app, services.configSync);
 
   await app.ready();
   return app as unknown as FastifyInstance & { services: Services };

@@ -4,6 +4,7 @@ import { AppError } from '../core/errors.js';
 import { APP_VERSION } from '../version.js';
 import { auditCommands } from './commands/audit.js';
 import { backupCommands } from './commands/backup.js';
+import { syncCommands } from './commands/sync.js';
 import { dbCommands } from './commands/db.js';
 import { userCommands } from './commands/user.js';
 import { loginCommand } from './commands/login.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   workCommands(program);
   memoryCommands(program);
   backupCommands(program);
+  syncCommands(program);
   return program;
 }
 

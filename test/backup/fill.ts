@@ -51,6 +51,7 @@ export async function fillEveryTable(t: TestApp): Promise<{ projectId: string }>
   await post('/api/conversation-contexts', { project_id: p.project_id, context_type: 'general_context', title: 'Notes', dense_summary: 'Summary of the NAS work', tags: ['nas'] });
   await post('/api/context-snippets', { project_id: p.project_id, category: 'tech_decision', title: 'Snippet', dense_content: 'Use WireGuard', tags: ['vpn'] });
   await post('/api/decision-logs', { project_id: p.project_id, decision_type: 'technical', decision_text: 'Use WireGuard', rationale: 'faster', tags: ['vpn'] });
+  await post('/api/config-sync/versions', { base_version: null, files: { 'CLAUDE.md': '# Rules\n', 'agents/reviewer.md': 'You review code.\n' } });
   return { projectId: p.project_id };
 }
 

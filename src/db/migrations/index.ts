@@ -23,6 +23,7 @@ import * as m0021 from './0021_tag_junctions.js';
 import * as m0022 from './0022_context_tables.js';
 import * as m0023 from './0023_memory_search.js';
 import * as m0029 from './0029_memory_scope_terms.js';
+import * as m0030 from './0030_config_versions.js';
 
 /** Every migration, in order. Names are frozen once shipped; the last one is the schema version. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022_context_tables': m0022,
   '0023_memory_search': m0023,
   '0029_memory_scope_terms': m0029,
+  '0030_config_versions': m0030,
 };
