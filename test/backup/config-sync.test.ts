@@ -83,3 +83,14 @@ describe.each(DIALECTS)('sync push / pull [$name]', (dialect) => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('starter agents', () => {
+  it('installs coding, code review, database and backup agents, never overwriting one', async () => {
+    const { installStarterAgents } = await import('../../src/config-sync/starter-agents.js');
+    const dir = tempDir();
+    write(dir, 'agents/coding.md', 'mine\n');
+    expect(installStarterAgents(dir)).toEqual({ installed: ['agents/backup.md', 'agents/code-review.md', 'agents/database.md'], skipped: ['agents/coding.md'] });
+    expect(read(dir, 'agents/coding.md')).toBe('mine\n');
+    expect(read(dir, 'agents/database.md')).toMatch(/^---\nname: database\ndescription: /);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { claudeDir } from '../../config-sync/local-files.js';
 import { pullConfig, pushConfig } from '../../config-sync/sync.js';
+import { installStarterAgents } from '../../config-sync/starter-agents.js';
 import { apiClient } from '../api-client.js';
 import { CliError, printJson } from '../output.js';
 
@@ -36,5 +37,11 @@ export function syncCommands(program: Command): void {
       if (plan.conflicts.length && !opts.theirs && !opts.dryRun) {
         throw new CliError(`${plan.conflicts.length} conflict(s): merge by hand, then sync pull --theirs (take the server's) or sync push --force (keep yours)`);
       }
+    });
+  sync.command('install-agents').description('Install the starter agent definitions (coding, code review, database, backup); never overwrites')
+    .option('--dir <dir>', 'the Claude Code directory (default: CLAUDE_CONFIG_DIR or ~/.claude)')
+    .action((opts) => {
+      const { installed, skipped } = installStarterAgents(opts.dir ?? claudeDir());
+      process.stdout.write([...installed.map((p) => `+ ${p}`), ...skipped.map((p) => `  ${p} (exists, kept)`)].join('\n') + '\n');
     });
 }
