@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import { introspect, type TableInfo } from './introspect.js';
-import { assertMasterKeyMatches } from './master-key-check.js';
+import { assertMasterKeyMatches, runLoadChecks } from './master-key-check.js';
 import type { BackupRecord, Manifest } from './records.js';
 import { countRows } from './snapshot.js';
 import { deferredColumns, insertOrder } from './table-order.js';
@@ -68,6 +68,7 @@ export async function loadRecords(target: Db, records: AsyncIterable<BackupRecor
       counts[name] = await countRows(trx, name);
       if (counts[name] !== manifest.tables[name]) throw new Error(`restore check failed: ${name} has ${counts[name]} rows, the manifest says ${manifest.tables[name]}`);
     }
+    await runLoadChecks(trx);
     await trx.commit().execute();
     return { manifest, tables: counts };
   } catch (e) {

@@ -22,3 +22,21 @@ export function assertMasterKeyMatches(recorded: string | null | undefined): voi
     throw new Error('wrong master key: this backup\'s credentials were encrypted with another CLAUDETOOLS_MASTER_KEY; restore refused, nothing changed');
   }
 }
+
+/**
+ * Second extension point: checks run inside the load's transaction, after every row is in and before
+ * the commit (restore and migrate-db alike). The vault registers "decrypt a sample of credentials with
+ * this process's master key"; a check that throws rolls the whole load back.
+ */
+type LoadCheck = (trx: import('kysely').Transaction<any>) => Promise<void>;
+
+const loadChecks: LoadCheck[] = [];
+
+export function registerLoadCheck(check: LoadCheck): () => void {
+  loadChecks.push(check);
+  return () => { loadChecks.splice(loadChecks.indexOf(check), 1); };
+}
+
+export async function runLoadChecks(trx: import('kysely').Transaction<any>): Promise<void> {
+  for (const check of loadChecks) await check(trx);
+}

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { createDb, type Db } from '../db/database.js';
 import { readArchive } from './archive.js';
@@ -31,7 +31,7 @@ export async function verifyBackup(path: string, key: Buffer, opts: Pick<LoadOpt
     const result = await restoreBackup(path, scratch, key, opts);
     if (opts.log) {
       const at = new Date().toISOString();
-      await opts.log.updateTable('backup_logs').set({ verified_at: at, updated_at: at }).where('path', '=', path).where('status', '=', 'success').execute().catch(() => {});
+      await opts.log.updateTable('backup_logs').set({ verified_at: at, updated_at: at }).where('path', '=', resolve(path)).where('status', '=', 'success').execute().catch(() => {});
     }
     return result;
   } finally {

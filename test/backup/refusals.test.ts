@@ -119,3 +119,24 @@ describe.each(DIALECTS)('refusals leave the target unchanged [$name]', (dialect)
     expect(result.tables.users).toBeGreaterThan(0);
   });
 });
+
+describe('a load check registered by the vault', () => {
+  it('runs before the commit, and a failing one rolls the load back', async () => {
+    const { registerLoadCheck } = await import('../../src/backup/master-key-check.js');
+    const { emptySqlite } = await import('./helpers.js');
+    const target = emptySqlite();
+    let sawUsers = -1;
+    const unregister = registerLoadCheck(async (trx) => {
+      sawUsers = Number((await trx.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      throw new Error('credential 42 does not decrypt with this master key');
+    });
+    try {
+      await expect(restoreBackup(good, target.database, key)).rejects.toThrow('credential 42 does not decrypt');
+    } finally {
+      unregister();
+    }
+    expect(sawUsers).toBeGreaterThan(0);
+    expect(Number((await target.database.db.selectFrom('users' as any).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
+    await target.drop();
+  });
+});
