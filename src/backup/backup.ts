@@ -48,7 +48,7 @@ export async function createBackup(source: Db, opts: BackupOptions): Promise<Bac
   let manifest: Manifest | undefined;
   try {
     const records = async function* (): AsyncGenerator<BackupRecord> {
-      for await (const r of withProgress(readSnapshot(source, { backupType: opts.type, batchSize: opts.batchSize }), opts.onProgress)) {
+      for await (const r of withProgress(readSnapshot(source, { backupType: opts.type, backupLogId: log?.id, batchSize: opts.batchSize }), opts.onProgress)) {
         if (r.kind === 'manifest') manifest = r.manifest;
         yield r;
       }

@@ -11,6 +11,8 @@ import { prepareTarget, type TargetOptions } from './target.js';
 
 export interface LoadOptions extends TargetOptions {
   onProgress?: ProgressFn;
+  /** The archive being restored, to record its own backup as done (see markOwnBackupDone). */
+  archive?: { sha256: string; size: number };
 }
 
 export interface LoadResult {
@@ -46,6 +48,7 @@ export async function loadRecords(target: Db, records: AsyncIterable<BackupRecor
       counts[name] = await countRows(trx, name);
       if (counts[name] !== manifest.tables[name]) throw new Error(`restore check failed: ${name} has ${counts[name]} rows, the manifest says ${manifest.tables[name]}`);
     }
+    if (opts.archive) await markOwnBackupDone(trx, manifest, opts.archive);
     await runLoadChecks(trx);
     await trx.commit().execute();
     return { manifest, tables: counts };
@@ -55,6 +58,17 @@ export async function loadRecords(target: Db, records: AsyncIterable<BackupRecor
   } finally {
     await restoreCache();
   }
+}
+
+/**
+ * The backup that made an archive logs itself in_progress before its snapshot starts, so the archive
+ * holds that row unfinished. An archive that restores is proof the backup succeeded: record it as the
+ * source did (success, sha256, size), rather than leave a restored database listing a backup forever running.
+ */
+async function markOwnBackupDone(trx: Transaction<any>, manifest: Manifest, archive: { sha256: string; size: number }): Promise<void> {
+  if (!manifest.backup_log_id || !('backup_logs' in manifest.tables)) return;
+  await trx.updateTable('backup_logs').set({ status: 'success', sha256: archive.sha256, size_bytes: archive.size, schema_version: manifest.schema_version, completed_at: manifest.created_at, updated_at: manifest.created_at })
+    .where('id', '=', manifest.backup_log_id).where('status', '=', 'in_progress').execute();
 }
 
 /**

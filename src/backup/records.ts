@@ -11,6 +11,8 @@ export interface Manifest {
   backup_type?: string;
   /** Row counts per table, taken inside the snapshot, in insert order. */
   tables: Record<string, number>;
+  /** The backup_logs row of the backup that made this archive: in the snapshot as in_progress (see load.ts). */
+  backup_log_id?: string;
   /** See master-key-check.ts: lets a restore refuse a vault it could not decrypt. */
   master_key_check?: string | null;
 }

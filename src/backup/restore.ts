@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -16,7 +16,7 @@ import { countRows, readSnapshot } from './snapshot.js';
 export async function restoreBackup(path: string, target: Db, key: Buffer, opts: LoadOptions = {}): Promise<LoadResult & { sha256: string }> {
   const { sha256 } = await verifyChecksum(path);
   const records = await readArchive(path, key);
-  return { ...(await loadRecords(target, records, opts)), sha256 };
+  return { ...(await loadRecords(target, records, { ...opts, archive: { sha256, size: statSync(path).size } })), sha256 };
 }
 
 /**

@@ -10,6 +10,7 @@ import { kindOf, toPortable } from './values.js';
 
 export interface SnapshotOptions {
   backupType?: string;
+  backupLogId?: string;
   /** Rows per query; bounds memory (one batch in flight) against round trips. */
   batchSize?: number;
 }
@@ -35,7 +36,7 @@ export async function* readSnapshot(source: Db, opts: SnapshotOptions = {}): Asy
     if (!version) throw new Error('the database has no schema (no migration applied): nothing to back up');
     const manifest: Manifest = {
       format: 1, app_version: APP_VERSION, schema_version: version, dialect: source.dialect,
-      created_at: new Date().toISOString(), backup_type: opts.backupType, tables: counts,
+      created_at: new Date().toISOString(), backup_type: opts.backupType, backup_log_id: opts.backupLogId, tables: counts,
       master_key_check: currentMasterKeyCheck(),
     };
     yield { kind: 'manifest', manifest };

@@ -41,6 +41,14 @@ describe.each(DIALECTS)('backups are recorded in backup_logs [$name]', (dialect)
     expect(row.completed_at! >= row.started_at).toBe(true);
     // Encrypted: no plaintext of the data is in the file.
     expect(readFileSync(result.path).includes(Buffer.from(MARKER))).toBe(false);
+    // The archive holds its own log row in progress; restored, it reads as the success it was.
+    expect(result.manifest.backup_log_id).toBe(result.id);
+    const target = emptySqlite();
+    await restoreBackup(result.path, target.database, key);
+    const restored = (await listBackups(target.database.db)).find((r) => r.id === result.id)!;
+    expect(restored).toMatchObject({ status: 'success', sha256: result.sha256, schema_version: latestSchemaVersion(), completed_at: result.manifest.created_at });
+    expect(Number(restored.size_bytes)).toBe(result.size);
+    await target.drop();
   });
 
   it('a failing backup: a failed row with the error and no file left behind', async () => {
