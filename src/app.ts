@@ -31,6 +31,8 @@ import { mcpAllowedHosts, type AllowedHost } from './mcp/origin.js';
 import { userRoutes } from './modules/users/routes.js';
 import { buildVaultServices, registerVaultRoutes } from './modules/vault/index.js';
 import { createUserService } from './modules/users/service.js';
+import { createConfigSyncService } from './modules/config-sync/service.js';
+import { configSyncRoutes } from './modules/config-sync/routes.js';
 
 export interface AppKeys {
   jwt: Buffer;
@@ -77,6 +79,7 @@ export function buildServices(deps: AppDeps) {
     apiKeys: createApiKeyService(crud),
     machines: createCrudService(Machine, crud),
     vault: buildVaultServices({ ...crud, masterKey: deps.keys.master, auditKey: deps.keys.audit, requireReason: deps.settings.vaultRequireReason }),
+    configSync: createConfigSyncService(crud),
   };
 }
 
@@ -124,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   auditRoutes(app, { db: services.db, audit: services.audit });
   registerVaultRoutes(app, services.vault);
   mcpRoutes(app, services, deps.settings.mcpAllowedHosts ?? mcpAllowedHosts('127.0.0.1'));
+  configSyncRoutes(app, services.configSync);
 
   await app.ready();
   return app as unknown as FastifyInstance & { services: Services };

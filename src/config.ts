@@ -47,6 +47,9 @@ const schema = z.object({
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }
     }),
+  backup_key: key.optional(),
+  backup_dir: z.string().min(1).optional(),
+  backup_hour: int(0, 23).default(2),
 });
 
 export interface Config {
@@ -69,6 +72,10 @@ export interface Config {
   vaultRequireReason: boolean;
   /** Extra host names POST /mcp answers to, besides the local ones and `host`. */
   mcpAllowedHosts: string[];
+  /** Backups: the archive key (else a key file), where scheduled backups go (unset: no schedule), the local hour they run. */
+  backupKey?: string;
+  backupDir?: string;
+  backupHour: number;
 }
 
 export class ConfigError extends Error {
@@ -80,7 +87,7 @@ export class ConfigError extends Error {
 
 const ENV_PREFIXED = ['home', 'jwt_secret', 'audit_key', 'master_key', 'admin_email', 'admin_password',
   'access_token_ttl', 'refresh_token_ttl', 'body_limit', 'login_max_failures', 'lockout_seconds',
-  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'mcp_allowed_hosts', 'vault_require_reason'];
+  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'mcp_allowed_hosts', 'vault_require_reason', 'backup_key', 'backup_dir', 'backup_hour'];
 const envName = (k: string) => (ENV_PREFIXED.includes(k) ? `CLAUDETOOLS_${k.toUpperCase()}` : k.toUpperCase());
 
 function readConfigFile(home: string): Record<string, unknown> {
@@ -120,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtl: c.access_token_ttl, refreshTokenTtl: c.refresh_token_ttl, bodyLimit: c.body_limit,
     auth: { maxFailures: c.login_max_failures, lockoutSeconds: c.lockout_seconds, rateLimitPerMinute: c.auth_rate_limit },
     trustProxy: c.trust_proxy, mcpAllowedHosts: c.mcp_allowed_hosts, vaultRequireReason: c.vault_require_reason,
+    backupKey: c.backup_key, backupDir: c.backup_dir ? resolve(c.backup_dir) : undefined, backupHour: c.backup_hour,
   };
 }

@@ -1,4 +1,5 @@
 import { buildApp } from './app.js';
+import { startBackupScheduler } from './backup/scheduler.js';
 import { ConfigError, loadConfig } from './config.js';
 import { redactUrl } from './db/url.js';
 import { createLogger } from './logger.js';
@@ -49,11 +50,13 @@ export async function startServer(): Promise<void> {
     logger.info({ email: admin.email }, 'created the first admin from CLAUDETOOLS_ADMIN_EMAIL');
   }
 
+  const backups = config.backupDir ? startBackupScheduler(config, database, logger) : null;
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    backups?.stop();
     await app.close();
     await database.close();
     process.exit(0);

@@ -4,6 +4,8 @@ import { createDb, type Db } from './db/database.js';
 import { latestSchemaVersion, migrateToLatest, schemaVersion } from './db/migrator.js';
 import type { AppDeps, AppKeys } from './app.js';
 import { mcpAllowedHosts } from './mcp/origin.js';
+import { backupBeforeMigrating } from './backup/pre-migration.js';
+import { registerVaultBackupChecks } from './modules/vault/backup-checks.js';
 
 /** The keys kept outside the database, from config or from 0600 files in the data directory. */
 export const loadKeys = (config: Config): AppKeys => ({
@@ -19,9 +21,13 @@ export const loadKeys = (config: Config): AppKeys => ({
 export async function openDatabase(config: Config, migrate = config.migrateOnStart, beforeMigrate?: (db: Db['db']) => Promise<void>): Promise<Db> {
   const database = createDb(config.databaseUrl);
   try {
+    registerVaultBackupChecks(config);
     await beforeMigrate?.(database.db);
-    if (migrate) await migrateToLatest(database.db);
-    else {
+    if (migrate) {
+      const backup = await backupBeforeMigrating(database, config);
+      if (backup) process.stderr.write(`Backed up the database before migrating it: ${backup.path}\n`);
+      await migrateToLatest(database.db);
+    } else {
       const version = await schemaVersion(database.db);
       if (version !== latestSchemaVersion()) {
         throw new Error(`the database schema is at ${version ?? 'nothing'}, this version needs ${latestSchemaVersion()}: run claudetools db migrate`);

@@ -3,6 +3,8 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { APP_VERSION } from '../version.js';
 import { auditCommands } from './commands/audit.js';
+import { backupCommands } from './commands/backup.js';
+import { syncCommands } from './commands/sync.js';
 import { dbCommands } from './commands/db.js';
 import { userCommands } from './commands/user.js';
 import { loginCommand } from './commands/login.js';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   credCommands(program);
   vaultCommands(program);
   mcpCommand(program);
+  backupCommands(program);
+  syncCommands(program);
   return program;
 }
 

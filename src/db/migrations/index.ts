@@ -26,6 +26,7 @@ import * as m0024 from './0024_vault_keys.js';
 import * as m0025 from './0025_credentials.js';
 import * as m0026 from './0026_security_incidents.js';
 import * as m0029 from './0029_memory_scope_terms.js';
+import * as m0030 from './0030_config_versions.js';
 import * as m0032 from './0032_restem_irregular.js';
 
 /** Every migration, in order. Names are frozen once shipped; the last one is the schema version. */
@@ -57,5 +58,6 @@ export const migrations: Record<string, Migration> = {
   '0025_credentials': m0025,
   '0026_security_incidents': m0026,
   '0029_memory_scope_terms': m0029,
+  '0030_config_versions': m0030,
   '0032_restem_irregular': m0032,
 };
