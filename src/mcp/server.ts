@@ -6,15 +6,13 @@ import { mcpEnv } from './env.js';
 import { registerResources } from './resources.js';
 import { registerTool } from './tool.js';
 import { clientTools } from './tools/clients.js';
+import { credentialTools } from './tools/credentials.js';
 import { memoryTools } from './tools/memory.js';
 import { projectTools } from './tools/projects.js';
 import { workTools } from './tools/work.js';
 
-/**
- * Every tool, in the order tools/list shows them. The vault issue adds find_credential (metadata only)
- * here, and the reveal tool only for keys an admin enabled it for (a check on `ctx` in buildMcpServer).
- */
-export const MCP_TOOLS = [...memoryTools, ...projectTools, ...workTools, ...clientTools];
+/** Every tool, in the order tools/list shows them. */
+export const MCP_TOOLS = [...memoryTools, ...projectTools, ...workTools, ...clientTools, ...credentialTools];
 
 const INSTRUCTIONS = 'ClaudeTools keeps memory across sessions and MSP work records (clients, projects, tasks, time, infrastructure). '
   + 'Use recall or search_memory before starting on a topic, remember or log_decision for what later sessions need, '

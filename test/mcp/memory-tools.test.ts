@@ -6,7 +6,7 @@ import { describeEachDialect } from '../support/dialects.js';
 import { seedParents, type Parents } from '../support/msp.js';
 import { callerContext, connectClient, idsIn, type McpTestClient } from './support.js';
 
-const READ_ONLY = ['recall', 'search_memory', 'get_memory', 'list_recent', 'get_project_state', 'list_projects', 'list_tasks', 'client_overview', 'search_infrastructure', 'list_clients'];
+const READ_ONLY = ['recall', 'search_memory', 'get_memory', 'list_recent', 'get_project_state', 'list_projects', 'list_tasks', 'client_overview', 'search_infrastructure', 'list_clients', 'find_credential'];
 
 describeEachDialect('MCP memory tools', (t) => {
   let a: Parents, b: Parents, slugA: string, slugB: string;

@@ -65,16 +65,28 @@ const networks: OverviewSection = {
   },
 };
 
-/**
- * The sections client_overview shows, in order. Hook point for the vault issue: its "Open incidents"
- * section (and nothing else needs to change) is appended here.
- */
-export const CLIENT_OVERVIEW_SECTIONS: OverviewSection[] = [sites, infrastructure, services, networks];
+/** Security incidents not yet resolved, most severe first. */
+const openIncidents: OverviewSection = {
+  title: 'Open security incidents',
+  async load(env, clientId, limit) {
+    const open = ['investigating', 'contained', 'monitoring'];
+    const pages = await Promise.all(open.map((status) => listPage(env, env.services.vault.securityIncidents, { client_id: clientId, status, limit })));
+    const rank = { critical: 0, high: 1, medium: 2, low: 3 } as Record<string, number>;
+    const items = pages.flatMap((p) => p.items).sort((a, b) => rank[String(a.severity)]! - rank[String(b.severity)]! || String(b.detected_at).localeCompare(String(a.detected_at)));
+    return {
+      total: pages.reduce((n, p) => n + p.total, 0),
+      lines: items.slice(0, limit).map((i) => `- ${parts(i.severity, i.incident_type, i.status, `detected ${String(i.detected_at).slice(0, 10)}`, clip(String(i.description), 100), i.id)}`),
+    };
+  },
+};
+
+/** The sections client_overview shows, in order. */
+export const CLIENT_OVERVIEW_SECTIONS: OverviewSection[] = [sites, infrastructure, services, networks, openIncidents];
 
 export const clientOverview = tool({
   name: 'client_overview',
   title: 'Client overview',
-  description: "One client at a glance: contact and rate, then its sites, infrastructure (hosts, devices), services and networks, one line each with ids. "
+  description: "One client at a glance: contact and rate, then its sites, infrastructure (hosts, devices), services, networks and open security incidents, one line each with ids. "
     + 'Use it before working on a client\'s systems; search_infrastructure finds a host across clients.',
   input: z.strictObject({
     client: ClientHandle,
