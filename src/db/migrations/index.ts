@@ -22,6 +22,8 @@ import * as m0020 from './0020_backup_logs.js';
 import * as m0021 from './0021_tag_junctions.js';
 import * as m0022 from './0022_context_tables.js';
 import * as m0023 from './0023_memory_search.js';
+import * as m0027 from './0027_hook_events.js';
+import * as m0028 from './0028_time_proposals.js';
 
 /** Every migration, in order. Names are frozen once shipped; the last one is the schema version. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +50,6 @@ export const migrations: Record<string, Migration> = {
   '0021_tag_junctions': m0021,
   '0022_context_tables': m0022,
   '0023_memory_search': m0023,
+  '0027_hook_events': m0027,
+  '0028_time_proposals': m0028,
 };
