@@ -1,0 +1,36 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.mjs');
+
+/**
+ * Bundles the hook client (src/hook/main.ts and the pure modules it imports) into one dependency-free
+ * file, so Claude Code starts it with plain `node` in milliseconds: no tsx, no node_modules.
+ */
+export async function buildHookBundle(outfile = HOOK_BUNDLE): Promise<string> {
+  const { build } = await import('esbuild');
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({
+    entryPoints: [join(REPO_ROOT, 'src/hook/main.ts')], outfile, bundle: true, platform: 'node', format: 'esm',
+    target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** The bundle, rebuilt when any hook source is newer than it (setup and tests call this). */
+export async function ensureHookBundle(): Promise<string> {
+  if (existsSync(HOOK_BUNDLE)) {
+    const built = statSync(HOOK_BUNDLE).mtimeMs;
+    const { readdirSync } = await import('node:fs');
+    const sources = readdirSync(join(REPO_ROOT, 'src/hook'), { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile() && d.name.endsWith('.ts')).map((d) => join(d.parentPath, d.name));
+    sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'));
+    if (sources.every((s) => statSync(s).mtimeMs <= built)) return HOOK_BUNDLE;
+  }
+  return buildHookBundle();
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  console.log(await buildHookBundle());
+}
