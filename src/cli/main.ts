@@ -8,6 +8,12 @@ import { userCommands } from './commands/user.js';
 import { loginCommand } from './commands/login.js';
 import { memoryCommands } from './commands/memory.js';
 import { workCommands } from './commands/work.js';
+import { doctorCommand } from './commands/doctor.js';
+import { hookCommands } from './commands/hook.js';
+import { importCommand } from './commands/import.js';
+import { modeCommands } from './commands/mode.js';
+import { setupCommands } from './commands/setup.js';
+import { timePendingCommand } from './commands/time-pending.js';
 import { CliError } from './output.js';
 
 export function buildProgram(): Command {
@@ -23,6 +29,12 @@ export function buildProgram(): Command {
   loginCommand(program);
   workCommands(program);
   memoryCommands(program);
+  setupCommands(program);
+  doctorCommand(program);
+  hookCommands(program);
+  modeCommands(program);
+  timePendingCommand(program);
+  importCommand(program);
   return program;
 }
 
