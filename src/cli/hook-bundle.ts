@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -11,10 +11,13 @@ export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.mjs');
 export async function buildHookBundle(outfile = HOOK_BUNDLE): Promise<string> {
   const { build } = await import('esbuild');
   mkdirSync(dirname(outfile), { recursive: true });
+  // Built under a private name and renamed: two builds at once (parallel tests, two setups) never mix.
+  const tmp = `${outfile}.${process.pid}.tmp.mjs`;
   await build({
-    entryPoints: [join(REPO_ROOT, 'src/hook/main.ts')], outfile, bundle: true, platform: 'node', format: 'esm',
+    entryPoints: [join(REPO_ROOT, 'src/hook/main.ts')], outfile: tmp, bundle: true, platform: 'node', format: 'esm',
     target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning',
   });
+  renameSync(tmp, outfile);
   return outfile;
 }
 
@@ -22,7 +25,6 @@ export async function buildHookBundle(outfile = HOOK_BUNDLE): Promise<string> {
 export async function ensureHookBundle(): Promise<string> {
   if (existsSync(HOOK_BUNDLE)) {
     const built = statSync(HOOK_BUNDLE).mtimeMs;
-    const { readdirSync } = await import('node:fs');
     const sources = readdirSync(join(REPO_ROOT, 'src/hook'), { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile() && d.name.endsWith('.ts')).map((d) => join(d.parentPath, d.name));
     sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'));

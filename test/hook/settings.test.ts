@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { addHooks, HOOK_SPECS, hookCommand, installedEvents, isOurCommand, removeHooks } from '../../src/hook/settings.js';
+
+const NODE = '/usr/bin/node';
+const HOOK = '/home/me/.claudetools/bin/hook.mjs';
+
+const userSettings = () => ({
+  model: 'opus', permissions: { allow: ['Bash(npm test)'], deny: [] }, env: { FOO: '1' },
+  hooks: {
+    UserPromptSubmit: [{ hooks: [{ type: 'command', command: '/home/me/bin/remind.sh', timeout: 3 }] }],
+    PostToolUse: [{ matcher: 'Write', hooks: [{ type: 'command', command: 'prettier --write "$CLAUDE_FILE"' }] }],
+    Notification: [{ hooks: [{ type: 'command', command: 'notify-send Claude' }] }],
+  },
+});
+
+describe('settings.json merge', () => {
+  it('adds one hook per event and keeps every other key and hook', () => {
+    const before = userSettings();
+    const after = addHooks(before, NODE, HOOK);
+    expect(after).toMatchObject({ model: 'opus', permissions: before.permissions, env: before.env });
+    expect(after.hooks.Notification).toEqual(before.hooks.Notification);
+    expect(after.hooks.UserPromptSubmit[0]).toEqual(before.hooks.UserPromptSubmit[0]);
+    expect(after.hooks.UserPromptSubmit[1]).toEqual({ hooks: [{ type: 'command', command: `${NODE} ${HOOK} user-prompt-submit`, timeout: 5 }] });
+    expect(after.hooks.PostToolUse[1]).toEqual({ matcher: 'Edit|Write|MultiEdit|NotebookEdit|Bash', hooks: [{ type: 'command', command: `${NODE} ${HOOK} post-tool-use`, timeout: 30, async: true }] });
+    expect(installedEvents(after, HOOK)).toEqual(HOOK_SPECS.map((s) => s.event));
+    expect(before).toEqual(userSettings());
+  });
+
+  it('is idempotent and removes exactly what it added', () => {
+    const once = addHooks(userSettings(), NODE, HOOK);
+    expect(addHooks(once, NODE, HOOK)).toEqual(once);
+    expect(removeHooks(once, isOurCommand(HOOK))).toEqual(userSettings());
+    expect(removeHooks(addHooks({}, NODE, HOOK), isOurCommand(HOOK))).toEqual({});
+    expect(removeHooks(userSettings(), isOurCommand(HOOK))).toEqual(userSettings());
+  });
+
+  it('never takes a user hook that merely mentions claudetools, and quotes paths with spaces', () => {
+    const mine = { hooks: { Stop: [{ hooks: [{ type: 'command', command: 'claudetools hook stop' }, { type: 'command', command: `${NODE} ${HOOK} stop --verbose` }] }] } };
+    const spaced = '/Users/Jane Doe/.claudetools/bin/hook.mjs';
+    const both = addHooks(mine, NODE, spaced);
+    expect(both.hooks.Stop[1].hooks[0].command).toBe(`${NODE} "${spaced}" stop`);
+    expect(hookCommand(NODE, spaced, 'stop')).toBe(`${NODE} "${spaced}" stop`);
+    expect(removeHooks(both, isOurCommand(spaced))).toEqual(mine);
+  });
+});
