@@ -23,6 +23,8 @@ export function newMachine() {
   const ctHome = join(home, '.claudetools');
   return {
     home, env, ctHome,
+    /** Where the test itself reads the server (the hooks may be pointed elsewhere, at a broken proxy). */
+    apiUrl: undefined as string | undefined,
     claudeDir: join(home, '.claude'),
     config: () => JSON.parse(readFileSync(join(ctHome, 'config.json'), 'utf8')),
     cli: (args: string[], input?: string) => cli(args, env, input),
@@ -62,7 +64,7 @@ export function runHookAsync(m: Machine, event: string, input: Record<string, un
 /** The server's data over HTTP as the machine's key sees it. */
 export async function api<T = any>(m: Machine, method: string, path: string, body?: unknown): Promise<T> {
   const { server_url, api_key } = m.config();
-  const res = await fetch(`${server_url}${path}`, { method, headers: { authorization: `Bearer ${api_key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${m.apiUrl ?? server_url}${path}`, { method, headers: { authorization: `Bearer ${api_key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : (undefined as T);
