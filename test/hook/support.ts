@@ -39,8 +39,8 @@ export function newMachine() {
 export type Machine = ReturnType<typeof newMachine>;
 
 /** `claudetools setup` on the machine with the admin's password, as a user would. */
-export function setup(m: Machine, serverUrl: string) {
-  const r = m.cli(['setup', '--server', serverUrl, '--email', ADMIN.email, '--password-stdin'], `${ADMIN.password}\n`);
+export function setup(m: Machine, serverUrl: string, hostname?: string) {
+  const r = m.cli(['setup', '--server', serverUrl, '--email', ADMIN.email, '--password-stdin', ...(hostname ? ['--hostname', hostname] : [])], `${ADMIN.password}\n`);
   if (r.code !== 0) throw new Error(`setup failed: ${r.stderr}`);
   return r;
 }

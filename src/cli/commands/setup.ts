@@ -12,8 +12,7 @@ import { CliError } from '../output.js';
 const PLATFORMS: Record<string, string> = { linux: 'linux', darwin: 'macos', win32: 'windows' };
 
 /** This machine's row on the server: registered once per host name and OS user, found again on later runs. */
-async function registerMachine(api: ReturnType<typeof apiClient>): Promise<string> {
-  const host = hostname();
+async function registerMachine(api: ReturnType<typeof apiClient>, host: string): Promise<string> {
   const user = userInfo().username;
   try {
     const created = await api.post<{ id: string }>('/api/machines', {
@@ -56,17 +55,19 @@ export function setupCommands(program: Command): void {
   program.command('setup').description('Connect this machine to a ClaudeTools server and install the Claude Code hooks')
     .option('--server <url>', 'server URL (default: the configured one, else http://127.0.0.1:8000)')
     .option('--api-key <key>', 'an existing API key').option('--email <email>', 'log in with this account').option('--password-stdin')
+    .option('--hostname <name>', 'register this machine under this name (default: its host name; two machines sharing one need it)')
     .option('--no-hooks', 'configure only; leave ~/.claude/settings.json alone')
     .action(async (opts) => {
       const server = String(opts.server ?? readClientConfig().server_url ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
       const { key, mint } = await credentials(server, opts);
       const api = apiClient({ ...process.env, CLAUDETOOLS_SERVER: server, CLAUDETOOLS_API_KEY: key });
       const me = await api.get<{ email: string }>('/api/auth/me');
-      const machineId = await registerMachine(api);
-      const apiKey = mint ? (await api.post<{ key: string }>('/api/api-keys', { name: `Claude Code on ${hostname()}`, machine_id: machineId })).key : key;
+      const host = String(opts.hostname ?? hostname());
+      const machineId = await registerMachine(api, host);
+      const apiKey = mint ? (await api.post<{ key: string }>('/api/api-keys', { name: `Claude Code on ${host}`, machine_id: machineId })).key : key;
       const hookFile = await installHookFile();
       writeClientConfig({ server_url: server, api_key: apiKey, machine_id: machineId, hook_file: hookFile });
-      process.stdout.write(`Connected to ${server} as ${me.email}; machine ${hostname()} is ${machineId}\n`);
+      process.stdout.write(`Connected to ${server} as ${me.email}; machine ${host} is ${machineId}\n`);
       if (opts.hooks === false) return;
       const path = settingsPath();
       const before = readSettings(path);
