@@ -1,6 +1,6 @@
 /**
  * The hook client as Claude Code runs it: `npm run bench:hooks -- [--memories 100000] [--runs 200] [--database-url URL] [--transcripts DIR]`.
- * - UserPromptSubmit: wall time of the whole `node hook.mjs user-prompt-submit` process against a server holding
+ * - UserPromptSubmit: wall time of the whole `node hook.cjs user-prompt-submit` process against a server holding
  *   --memories memories, beside a bare `node -e ''` run interleaved with it (same machine, same moment), median and p95.
  * - PostToolUse: the time to turn the event into a spool entry and append it (what the async hook does before delivering).
  * - Compression: tokens stored for a Claude Code session / tokens of its transcript's content, and whether every
@@ -52,7 +52,7 @@ try {
   process.stderr.write(` (${((performance.now() - seeding) / 1000).toFixed(0)} s)\n`);
 
   // One simulated machine: its config, and a session whose start already detected its project.
-  const hookFile = await buildHookBundle(join(home, 'hook', 'hook.mjs'));
+  const hookFile = await buildHookBundle(join(home, 'hook', 'hook.cjs'));
   const machineHome = join(home, 'machine');
   const ctHome = join(machineHome, '.claudetools');
   mkdirSync(ctHome, { recursive: true });
@@ -76,11 +76,19 @@ try {
     hook.push(ms(t));
     if (r.stdout.includes('additionalContext')) injected++;
   }
+  // The server's share of the hook's time: the same recall over HTTP from this (warm) process.
+  const recallTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    await call('POST', '/api/memory/recall', { query: `Why does ${pick(SUBJECTS).replace('the ', '')} keep failing with ${pick(OBJECTS).replace('the ', '')}?`, project_id: projects[0], token_budget: 1000, limit: 10, record_usage: false });
+    recallTimes.push(ms(t));
+  }
+  const rc = stats(recallTimes);
   const b = stats(bare);
   const h = stats(hook);
-  report.user_prompt_submit = { memories: target, runs, bare_node_ms: b, hook_ms: h, median_over_bare_ms: +(h.median - b.median).toFixed(2), injected_share: +(injected / runs).toFixed(3) };
+  report.user_prompt_submit = { memories: target, runs, bare_node_ms: b, hook_ms: h, median_over_bare_ms: +(h.median - b.median).toFixed(2), server_recall_ms: rc, injected_share: +(injected / runs).toFixed(3) };
   console.log(`UserPromptSubmit (${target.toLocaleString()} memories, ${runs} runs): hook median ${h.median} ms, p95 ${h.p95} ms; bare node median ${b.median} ms, p95 ${b.p95} ms; `
-    + `median over bare ${(h.median - b.median).toFixed(2)} ms; context injected on ${(100 * injected / runs).toFixed(0)}% of prompts`);
+    + `median over bare ${(h.median - b.median).toFixed(2)} ms, of which the server's recall takes a median ${rc.median} ms (p95 ${rc.p95} ms); context injected on ${(100 * injected / runs).toFixed(0)}% of prompts`);
 
   const spoolEnv = { CLAUDETOOLS_HOME: join(home, 'spool-bench') };
   const spoolTimes: number[] = [];

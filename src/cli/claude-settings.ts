@@ -5,7 +5,7 @@ import { CliError } from './output.js';
 
 export const settingsPath = (env: Env = process.env) => join(claudeHome(env), 'settings.json');
 /** Where setup installs the bundled hook: outside the clone, so moving or updating the clone cannot break Claude Code. */
-export const installedHookPath = (env: Env = process.env) => join(ctHome(env), 'bin', 'hook.mjs');
+export const installedHookPath = (env: Env = process.env) => join(ctHome(env), 'bin', 'hook.cjs');
 
 /** Claude Code's settings; a file we cannot parse is never overwritten (it is the user's, not ours). */
 export function readSettings(path: string): Record<string, unknown> {

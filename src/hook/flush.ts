@@ -67,7 +67,14 @@ export async function flush(env: Env, conn: Connection, opts: { deadlineMs?: num
   } catch { return result; }
   if (!conn.key) return { ...result, pending: files.length > 0, error: 'no API key: run claudetools setup' };
 
-  for (const name of files) {
+  // Hooks keep spooling while we deliver (a background flush skips starting a second one): take what came meanwhile too.
+  const seen = new Set<string>();
+  const next = () => {
+    if (!files.length) files = pendingFiles(env).filter((f) => !seen.has(f));
+    return files.shift();
+  };
+  for (let name = next(); name !== undefined; name = next()) {
+    seen.add(name);
     if (Date.now() >= deadline) { result.pending = true; break; }
     const claimed = join(dir, `${name}.sending-${process.pid}`);
     try { renameSync(join(dir, name), claimed); } catch { continue; /* another flusher has it */ }

@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import type { Connection } from './env.js';
 
 export interface HttpResult { status: number; body: unknown }
@@ -17,8 +16,8 @@ export async function requestJson(conn: Connection, method: string, path: string
   } catch {
     throw new TransientError(`bad server URL ${conn.server}`);
   }
-  // TLS is loaded only for an https server: it costs a local one milliseconds it does not need to pay.
-  const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  // Loaded on first use (a trivial prompt never pays for it), and TLS only for an https server.
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = request(url, {

@@ -1,10 +1,10 @@
 /**
- * Entry of the bundled hook (`dist/hook.mjs`, copied to ~/.claudetools/bin/hook.mjs by setup):
- *   node hook.mjs <event>           one Claude Code hook; the event JSON on stdin
- *   node hook.mjs flush --background deliver the spool (started detached by hooks with a tight budget)
+ * Entry of the bundled hook (`dist/hook.cjs`, copied to ~/.claudetools/bin/hook.cjs by setup):
+ *   node hook.cjs <event>           one Claude Code hook; the event JSON on stdin
+ *   node hook.cjs flush --background deliver the spool (started detached by hooks with a tight budget)
  * It always exits 0: a hook that fails must never block or disturb Claude.
  */
-import { unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
@@ -15,7 +15,11 @@ import { runHook } from './run.js';
 const HARD_LIMIT_MS = 20_000;
 const MAX_STDIN = 16 * 1024 * 1024;
 
+/** A synchronous read is the cheapest way to take a piped stdin; a stream is the fallback where that is refused (EAGAIN). */
 async function readStdin(): Promise<string> {
+  try {
+    return readFileSync(0, 'utf8').slice(0, MAX_STDIN);
+  } catch { /* not a blocking pipe: read it as a stream */ }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {

@@ -19,7 +19,7 @@ export const HOOK_SPECS: HookSpec[] = [
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`);
 
-/** `node /abs/path/hook.mjs user-prompt-submit`: an absolute path, so it works from any project directory. */
+/** `node /abs/path/hook.cjs user-prompt-submit`: an absolute path, so it works from any project directory. */
 export const hookCommand = (node: string, hookFile: string, arg: string) => `${quote(node)} ${quote(hookFile)} ${arg}`;
 
 type Json = Record<string, any>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addHooks, HOOK_SPECS, hookCommand, installedEvents, isOurCommand, removeHooks } from '../../src/hook/settings.js';
 
 const NODE = '/usr/bin/node';
-const HOOK = '/home/me/.claudetools/bin/hook.mjs';
+const HOOK = '/home/me/.claudetools/bin/hook.cjs';
 
 const userSettings = () => ({
   model: 'opus', permissions: { allow: ['Bash(npm test)'], deny: [] }, env: { FOO: '1' },
@@ -36,7 +36,7 @@ describe('settings.json merge', () => {
 
   it('never takes a user hook that merely mentions claudetools, and quotes paths with spaces', () => {
     const mine = { hooks: { Stop: [{ hooks: [{ type: 'command', command: 'claudetools hook stop' }, { type: 'command', command: `${NODE} ${HOOK} stop --verbose` }] }] } };
-    const spaced = '/Users/Jane Doe/.claudetools/bin/hook.mjs';
+    const spaced = '/Users/Jane Doe/.claudetools/bin/hook.cjs';
     const both = addHooks(mine, NODE, spaced);
     expect(both.hooks.Stop[1].hooks[0].command).toBe(`${NODE} "${spaced}" stop`);
     expect(hookCommand(NODE, spaced, 'stop')).toBe(`${NODE} "${spaced}" stop`);

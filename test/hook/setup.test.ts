@@ -30,7 +30,7 @@ describe('setup, uninstall and import on a real home', () => {
     const first = setup(m, server.url);
     expect(first.stdout).toContain('Hooks installed');
     const hookFile = m.config().hook_file;
-    expect(hookFile).toBe(join(m.ctHome, 'bin', 'hook.mjs'));
+    expect(hookFile).toBe(join(m.ctHome, 'bin', 'hook.cjs'));
     expect(existsSync(hookFile)).toBe(true);
     const after = settings();
     expect(after).toMatchObject({ model: 'sonnet', permissions: existing.permissions, statusLine: existing.statusLine });

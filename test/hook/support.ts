@@ -11,7 +11,7 @@ export const ADMIN = { email: 'ops@example.test', password: 'an admin password h
 
 /** The real bundled hook, built once per test file into its own folder (parallel files never share a build). */
 export async function buildHook(): Promise<string> {
-  return buildHookBundle(join(mkdtempSync(join(tmpdir(), 'ct-hookbuild-')), 'hook.mjs'));
+  return buildHookBundle(join(mkdtempSync(join(tmpdir(), 'ct-hookbuild-')), 'hook.cjs'));
 }
 
 export const startTestServer = () => startServer({ CLAUDETOOLS_HOME: mkdtempSync(join(tmpdir(), 'ct-srv-')), CLAUDETOOLS_ADMIN_EMAIL: ADMIN.email, CLAUDETOOLS_ADMIN_PASSWORD: ADMIN.password });
@@ -45,7 +45,7 @@ export function setup(m: Machine, serverUrl: string, hostname?: string) {
   return r;
 }
 
-/** Runs the installed hook file exactly as Claude Code does: `node hook.mjs <event>`, the event JSON on stdin. */
+/** Runs the installed hook file exactly as Claude Code does: `node hook.cjs <event>`, the event JSON on stdin. */
 export function runHook(m: Machine, event: string, input: Record<string, unknown>, hookFile = m.config().hook_file as string) {
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [hookFile, event], { env: { PATH: process.env.PATH, ...m.env }, input: JSON.stringify(input), encoding: 'utf8', timeout: 30_000 });

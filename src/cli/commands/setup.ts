@@ -42,7 +42,7 @@ async function credentials(server: string, opts: { apiKey?: string; email?: stri
   throw new CliError('Give --api-key KEY, or --email E with --password-stdin');
 }
 
-/** Copies the freshly built bundle to ~/.claudetools/bin/hook.mjs. */
+/** Copies the freshly built bundle to ~/.claudetools/bin/hook.cjs. */
 async function installHookFile(): Promise<string> {
   const target = installedHookPath();
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
