@@ -69,6 +69,12 @@ describe('hook faults', () => {
     await quiet();
     expect(pending()).toBe(6); // session start, three tool events, one ingest of the transcript, session end
     const copies = readdirSync(spoolDir()).filter((f) => f.endsWith('.jsonl')).map((f) => [f, readFileSync(join(spoolDir(), f), 'utf8')] as const);
+    // Redacted on the machine, before the spool: the secret and the <private> span never touch the disk queue.
+    const spooled = copies.map(([, text]) => text).join('');
+    expect(spooled).toContain('backup VLAN');
+    expect(spooled).toContain('[REDACTED:github_token]');
+    expect(spooled).not.toContain('ghp_abcdefghij');
+    expect(spooled).not.toContain('12 Elm St');
 
     server = await start();
     pointTo(server.url);
