@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,5 +205,16 @@ describe('Claude Code hooks against a real server', () => {
       m.cli(['mode', 'normal']);
     }
     expect(m.cli(['mode']).stdout).toBe('mode: normal\n');
+  });
+
+  it('runs as a plugin: the launcher finds the installed hook, and userConfig arrives as CLAUDE_PLUGIN_OPTION_* without a config file', () => {
+    const bare = newMachine();
+    const launcher = join(import.meta.dirname, '../../hooks/launch.cjs');
+    const r = spawnSync(process.execPath, [launcher, 'user-prompt-submit'], {
+      env: { PATH: process.env.PATH, HOME: bare.home, CLAUDETOOLS_HOOK_FILE: m.config().hook_file, CLAUDE_PLUGIN_OPTION_SERVER_URL: server.url, CLAUDE_PLUGIN_OPTION_API_KEY: m.config().api_key },
+      input: JSON.stringify(base(sessionId(), 'UserPromptSubmit', { prompt: 'Why does the Synology backup fail?' })), encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).hookSpecificOutput.additionalContext).toContain('ECONNREFUSED on port 5001');
   });
 });

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addHooks, HOOK_SPECS, hookCommand, installedEvents, isOurCommand, removeHooks } from '../../src/hook/settings.js';
 
@@ -41,5 +45,37 @@ describe('settings.json merge', () => {
     expect(both.hooks.Stop[1].hooks[0].command).toBe(`${NODE} "${spaced}" stop`);
     expect(hookCommand(NODE, spaced, 'stop')).toBe(`${NODE} "${spaced}" stop`);
     expect(removeHooks(both, isOurCommand(spaced))).toEqual(mine);
+  });
+});
+
+describe('plugin packaging', () => {
+  const root = join(import.meta.dirname, '../..');
+  const read = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
+
+  it('hooks/hooks.json installs the same hooks as setup, through the launcher', () => {
+    const { hooks } = read('hooks/hooks.json');
+    expect(Object.keys(hooks)).toEqual(HOOK_SPECS.map((s) => s.event));
+    for (const spec of HOOK_SPECS) {
+      expect(hooks[spec.event], spec.event).toEqual([{ ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: 'command',
+        command: `node "\${CLAUDE_PLUGIN_ROOT}/hooks/launch.cjs" ${spec.arg}`, timeout: spec.timeout, ...(spec.async ? { async: true } : {}) }] }]);
+    }
+  });
+
+  it('declares the server and a sensitive key as userConfig, which the hook reads as CLAUDE_PLUGIN_OPTION_*', () => {
+    const plugin = read('.claude-plugin/plugin.json');
+    expect(plugin.name).toBe('claudetools');
+    expect(plugin.userConfig.api_key).toMatchObject({ sensitive: true, required: true });
+    expect(plugin.userConfig.server_url.sensitive).toBe(false);
+    expect(read('.claude-plugin/marketplace.json').plugins[0]).toMatchObject({ name: 'claudetools', source: './' });
+    expect(read('.mcp.json').mcpServers.claudetools.headers.Authorization).toBe('Bearer ${user_config.api_key}');
+  });
+
+  it('the launcher does nothing and exits 0 before setup has installed a hook file', () => {
+    const home = mkdtempSync(join(tmpdir(), 'ct-launch-'));
+    const r = spawnSync(process.execPath, [join(root, 'hooks/launch.cjs'), 'user-prompt-submit'], {
+      env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOOK_FILE: join(home, 'missing.cjs') }, input: '{"session_id":"s","prompt":"what did we decide about backups"}', encoding: 'utf8', cwd: home,
+    });
+    // Only the checkout's own dist/ may still be found; run from elsewhere with nothing installed it must stay silent either way.
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
   });
 });
