@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir, type Env } from './env.js';
 
@@ -33,3 +33,16 @@ export function writeState(env: Env, state: SessionState): void {
 
 export const stateOrNew = (env: Env, session: string): SessionState =>
   readState(env, session) ?? { session, started_at: new Date().toISOString(), offset: 0 };
+
+const KEEP_STATE_MS = 30 * 24 * 3600_000;
+
+/** Sessions untouched for a month are over: their state files go (a resumed one starts reading its transcript again, and ingest dedupes). */
+export function pruneStates(env: Env): void {
+  try {
+    const dir = stateDir(env);
+    for (const f of readdirSync(dir)) {
+      const path = join(dir, f);
+      if (Date.now() - statSync(path).mtimeMs > KEEP_STATE_MS) unlinkSync(path);
+    }
+  } catch { /* nothing to prune */ }
+}

@@ -3,7 +3,7 @@ import { gitInfo } from '../git.js';
 import { requestJson } from '../http.js';
 import { logProblem } from '../log.js';
 import { newKey, spool } from '../spool.js';
-import { stateOrNew, writeState } from '../state.js';
+import { pruneStates, stateOrNew, writeState } from '../state.js';
 
 const BRIEF_TIMEOUT_MS = 1500;
 
@@ -40,5 +40,6 @@ export const sessionStart: Handler = async (ctx) => {
     }
   }
   await spawnFlusher(env);
+  pruneStates(env);
   return additionalContext('SessionStart', text);
 };

@@ -8,7 +8,7 @@ export interface HookScope { project_id: string | null; client_id: string | null
 export function normalizeRemote(url: string): string {
   return url.trim().toLowerCase()
     .replace(/^[a-z+]+:\/\//, '').replace(/^[^@/]+@/, '').replace(/:(?!\d)/, '/')
-    .replace(/\.git$/, '').replace(/\/+$/, '');
+    .replace(/\/+$/, '').replace(/\.git$/, '');
 }
 
 const basename = (p: string) => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
