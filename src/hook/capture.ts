@@ -8,7 +8,8 @@ import { stateOrNew, writeState } from './state.js';
 import { readTranscript, type Turn } from './transcript.js';
 
 const TURNS_PER_INGEST = 200;
-const CHARS_PER_INGEST = 400_000;
+/** Characters, kept well under the server's 1 MB body limit even for 3-byte UTF-8 text. */
+const CHARS_PER_INGEST = 250_000;
 
 /** Splits turns into ingest-sized batches (the server takes up to 5,000 turns and a 1 MB body). */
 export function batchTurns(turns: Turn[]): Turn[][] {

@@ -24,18 +24,31 @@ function reclaimStale(dir: string) {
   }
 }
 
-type Outcome = 'ok' | 'rejected';
-
-/** Delivers one request's worth; throws TransientError when the server cannot take it now. */
-async function send(env: Env, conn: Connection, entries: SpoolEntry[], timeoutMs: number): Promise<Outcome> {
+/**
+ * Delivers one request's worth and sets aside what the server refuses for good; returns how many were refused.
+ * A refused batch of events is retried one by one, so one bad event never takes good ones with it.
+ * Throws TransientError when the server cannot take it now.
+ */
+async function send(env: Env, conn: Connection, source: string, entries: SpoolEntry[], timeoutMs: number): Promise<number> {
   const [path, body] = entries[0]!.kind === 'ingest'
     ? ['/api/memory/ingest', { ...entries[0]!.body, idempotency_key: entries[0]!.key }]
     : ['/api/hooks/events', { events: entries.map((e) => ({ ...e.body, key: e.key })) }];
   const res = await requestJson(conn, 'POST', path, body, timeoutMs);
-  if (res.status >= 200 && res.status < 300) return 'ok';
+  if (res.status >= 200 && res.status < 300) {
+    const refused = (res.body as { rejected?: { key: string; reason: string }[] } | null)?.rejected ?? [];
+    for (const r of refused) setAside(env, 'rejected', source, JSON.stringify(entries.find((e) => e.key === r.key) ?? r), r.reason);
+    return refused.length;
+  }
   if (isTransientStatus(res.status)) throw new TransientError(`${path} answered ${res.status}`);
-  logProblem(env, `spool: ${path} rejected ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
-  return 'rejected';
+  if (entries.length > 1) {
+    let refused = 0;
+    for (const e of entries) refused += await send(env, conn, source, [e], timeoutMs);
+    return refused;
+  }
+  const why = `${res.status} ${JSON.stringify(res.body).slice(0, 500)}`;
+  logProblem(env, `spool: ${path} refused an entry for good: ${why}`);
+  setAside(env, 'rejected', source, JSON.stringify(entries[0]), why);
+  return 1;
 }
 
 /** Consecutive events travel together; each ingest travels alone (it is big). */
@@ -89,11 +102,9 @@ export async function flush(env: Env, conn: Connection, opts: { deadlineMs?: num
     try {
       for (const batch of batches(entries)) {
         if (Date.now() >= deadline) throw new TransientError('flush deadline reached');
-        if ((await send(env, conn, batch, Math.min(timeoutMs, Math.max(200, deadline - Date.now())))) === 'ok') result.delivered += batch.length;
-        else {
-          for (const e of batch) setAside(env, 'rejected', name, JSON.stringify(e), 'refused by the server');
-          result.rejected += batch.length;
-        }
+        const refused = await send(env, conn, name, batch, Math.min(timeoutMs, Math.max(200, deadline - Date.now())));
+        result.delivered += batch.length - refused;
+        result.rejected += refused;
         done += batch.length;
       }
       unlinkSync(claimed);

@@ -132,14 +132,16 @@ describe('hook faults', () => {
     expect(await count(`/api/file-changes?session_id=${row.id}`)).toBe(1);
   });
 
-  it('a corrupt spool line is set aside and never blocks the lines around it', async () => {
+  it('a corrupt spool line, or an entry the server refuses, is set aside and never blocks the lines around it', async () => {
     const session = sessionId();
     const event = (key: string, file: string) => ({ v: 1 as const, key, kind: 'event' as const, at: new Date().toISOString(),
       body: { type: 'file_change', at: new Date().toISOString(), session, data: { file_path: file } } });
     mkdirSync(spoolDir(), { recursive: true });
     writeFileSync(join(spoolDir(), '00000000000001-1-abcdef01.jsonl'),
-      `${JSON.stringify(event(`k1-${session}`, 'a.txt'))}\n{"v":1,"key":"broken","kind":"ev\n\u0000\u0000garbage\n${JSON.stringify(event(`k2-${session}`, 'b.txt'))}\n`);
-    expect(flush()).toMatchObject({ delivered: 2, corrupt: 2, left: 0 });
+      `${JSON.stringify(event(`k1-${session}`, 'a.txt'))}\n{"v":1,"key":"broken","kind":"ev\n\u0000\u0000garbage\n${JSON.stringify(event(`k2-${session}`, 'b.txt'))}\n`
+      + `${JSON.stringify(event(`k3-${session}`, ''))}\n`); // well formed, but no file path: the server refuses it, alone
+    expect(flush()).toMatchObject({ delivered: 2, rejected: 1, corrupt: 2, left: 0 });
+    expect(readFileSync(join(spoolDir(), 'rejected', '00000000000001-1-abcdef01.jsonl.txt'), 'utf8')).toContain(`k3-${session}`);
     const [row] = await sessionRows(session);
     expect((await api(m, 'GET', `/api/file-changes?session_id=${row.id}`)).items.map((c: any) => c.file_path).sort()).toEqual(['a.txt', 'b.txt']);
     expect(readFileSync(join(spoolDir(), 'corrupt', '00000000000001-1-abcdef01.jsonl.txt'), 'utf8')).toContain('"key":"broken"');

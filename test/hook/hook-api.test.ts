@@ -35,8 +35,8 @@ describeEachDialect('hook events API', (t) => {
       ev(session, 'file_change', { file_path: '/srv/acme/portal/a.ts', lines_added: 3 }), ev(session, 'command_run', { command: 'npm test', success: true, exit_code: 0 })];
     const first = await events(batch);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ applied: 3, duplicates: 0 });
-    expect((await events(batch)).json()).toEqual({ applied: 0, duplicates: 3 });
+    expect(first.json()).toEqual({ applied: 3, duplicates: 0, rejected: [] });
+    expect((await events(batch)).json()).toEqual({ applied: 0, duplicates: 3, rejected: [] });
     const row = await sessionOf(session);
     expect(row).toMatchObject({ project_id: projectId, client_id: clientId, mode: 'development', cwd: '/srv/acme/portal', status: 'active' });
     expect((await get(`/api/file-changes?session_id=${row.id}`)).json().total).toBe(1);
@@ -86,6 +86,21 @@ describeEachDialect('hook events API', (t) => {
     const scoped = await t().makeUser('technician', { client_scope: [] });
     const other = (await post('/api/hooks/brief', { project_id: projectId }, scoped.headers)).json();
     expect(other).toMatchObject({ project_id: null, text: '' });
+  });
+
+  it('a resumed session reopens, and an end that arrives before the start still ends it', async () => {
+    const session = randomUUID();
+    await events([ev(session, 'session_end', {}, minutesAgo(10)), ev(session, 'session_start', { source: 'startup' }, minutesAgo(20))]);
+    expect(await sessionOf(session)).toMatchObject({ status: 'completed', duration_minutes: 10 });
+    await events([ev(session, 'session_start', { source: 'resume' }, minutesAgo(5))]);
+    expect(await sessionOf(session)).toMatchObject({ status: 'active', ended_at: null });
+  });
+
+  it('a machine or client deleted since setup does not make a session start fail', async () => {
+    const session = randomUUID();
+    const res = await events([ev(session, 'session_start', { machine_id: randomUUID(), client_id: randomUUID(), mode: 'msp' })]);
+    expect(res.json()).toEqual({ applied: 1, duplicates: 0, rejected: [] });
+    expect(await sessionOf(session)).toMatchObject({ machine_id: null, client_id: null, mode: 'msp' });
   });
 
   it('refuses malformed events and read-only callers', async () => {

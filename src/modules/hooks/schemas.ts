@@ -58,6 +58,7 @@ export const EventsBody = z.strictObject({ events: z.array(HookEvent).min(1).max
 export const EventsResult = z.object({
   applied: z.number().describe('Events applied now'),
   duplicates: z.number().describe('Events whose key was already applied: nothing done'),
+  rejected: z.array(z.object({ key: z.string(), reason: z.string() })).describe('Events that can never apply (they name a row that is gone); the client sets them aside'),
 });
 
 export const ScopeBody = z.strictObject({

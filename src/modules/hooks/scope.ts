@@ -30,7 +30,10 @@ export async function resolveScope(db: Kysely<any>, ctx: RequestContext, input: 
     const [r] = await pick((q) => q.where('id', '=', input.project_id));
     return found(r) ?? { project_id: null, client_id: input.client_id ?? null, project_name: null };
   }
-  if (input.client_id) return { project_id: null, client_id: inClientScope(ctx, input.client_id) ? input.client_id : null, project_name: null };
+  if (input.client_id) {
+    const known = await db.selectFrom('clients').select('id').where('id', '=', input.client_id).executeTakeFirst();
+    return { project_id: null, client_id: known && inClientScope(ctx, input.client_id) ? input.client_id : null, project_name: null };
+  }
 
   if (input.git_remote) {
     const want = normalizeRemote(input.git_remote);

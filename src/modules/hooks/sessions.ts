@@ -17,7 +17,10 @@ const minutesBetween = (from: string, to: string) => Math.max(0, Math.round((Dat
  */
 export async function sessionFor(trx: Kysely<any>, event: HookEvent, scope: HookScope | null, now: string): Promise<SessionRow> {
   const existing = await trx.selectFrom('sessions').selectAll().where('external_session_id', '=', event.session).executeTakeFirst() as SessionRow | undefined;
-  const start = event.type === 'session_start' ? event.data : null;
+  const given = event.type === 'session_start' ? event.data : null;
+  // A machine deleted since the client was set up must not make the whole event fail.
+  const machineKnown = given?.machine_id ? Boolean(await trx.selectFrom('machines').select('id').where('id', '=', given.machine_id).executeTakeFirst()) : false;
+  const start = given ? { ...given, machine_id: machineKnown ? given.machine_id : undefined } : null;
   if (!existing) {
     const row = {
       id: newId(), external_session_id: event.session, machine_id: start?.machine_id ?? null,
@@ -35,7 +38,8 @@ export async function sessionFor(trx: Kysely<any>, event: HookEvent, scope: Hook
       project_id: existing.project_id ?? scope?.project_id ?? null, client_id: existing.client_id ?? scope?.client_id ?? null,
       ...(start.mode && start.mode !== 'normal' ? { mode: start.mode, is_billable: start.mode === 'msp' ? 1 : 0 } : {}),
       ...(existing.ended_at && event.at > existing.ended_at ? { ended_at: null, duration_minutes: null, status: 'active' } : {}),
-      ...(event.at < existing.started_at ? { started_at: event.at } : {}),
+      // Events arrive in any order: a start older than the first event seen moves the start (and the duration) back.
+      ...(event.at < existing.started_at ? { started_at: event.at, ...(existing.ended_at ? { duration_minutes: minutesBetween(event.at, existing.ended_at) } : {}) } : {}),
       updated_at: now,
     };
     await trx.updateTable('sessions').set(patch).where('id', '=', existing.id).execute();
