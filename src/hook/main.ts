@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
 import { flush } from './flush.js';
+import { logProblem } from './log.js';
 import { runHook } from './run.js';
 
 /** The last resort: whatever hangs, the hook is gone well before Claude's own timeout. */
@@ -43,6 +44,10 @@ async function backgroundFlush() {
 
 async function main() {
   setTimeout(() => process.exit(0), HARD_LIMIT_MS).unref();
+  // Whatever escapes (a socket error after the answer, a bug) is logged and the hook still exits 0.
+  const quit = (e: unknown) => { logProblem(process.env, `hook crashed: ${(e as Error)?.stack ?? e}`); process.exit(0); };
+  process.on('uncaughtException', quit);
+  process.on('unhandledRejection', quit);
   const arg = process.argv[2];
   if (arg === 'flush') return backgroundFlush();
   const out = await runHook(arg, await readStdin(), process.env);
