@@ -93,6 +93,8 @@ describe('Claude Code hooks against a real server', () => {
     tool('Edit', { file_path: `${dir}/fw/rules.v4`, old_string: 'DROP', new_string: 'ACCEPT\n# backup' }, {}, 'toolu_e');
 
     const row = await eventually(async () => { const s = await sessionRow(session); expect(s).toBeTruthy(); return s; });
+    // Each hook delivers inline, unless a background flush holds its file for a moment: wait for all of it.
+    await eventually(async () => expect((await api(m, 'GET', `/api/command-runs?session_id=${row.id}`)).total).toBe(4));
     const changes = (await api(m, 'GET', `/api/file-changes?session_id=${row.id}&sort=occurred_at`)).items;
     expect(changes.map((c: any) => [c.file_path.replace(dir, ''), c.change_type, c.tool, c.lines_added, c.lines_removed])).toEqual([
       ['/fw/new-rules.v4', 'created', 'Write', 3, null], ['/fw/rules.v4', 'modified', 'Edit', 2, 1], ['/.env', 'modified', 'Edit', 1, 1]]);
@@ -122,7 +124,8 @@ describe('Claude Code hooks against a real server', () => {
     expect([stop.code, stop.stdout]).toEqual([0, '']);
     const row = await eventually(async () => { const s = await sessionRow(session); expect(s).toBeTruthy(); return s; });
     const snippets = async () => (await api(m, 'GET', `/api/context-snippets?session_id=${row.id}&limit=100`)).items as any[];
-    const first = await snippets();
+    // Stop delivers what it spooled unless a background flush (started by the session start) holds it: then that one does.
+    const first = await eventually(async () => { const got = await snippets(); expect(got).toHaveLength(4); return got; });
     expect(first.map((s) => s.source_refs[0]).sort()).toEqual([`${session}:u1`, `${session}:a2`, `${session}:a3`, `${session}:a4`].sort());
     const all = JSON.stringify(first);
     expect(all).toContain('iptables -L -n');
@@ -140,7 +143,7 @@ describe('Claude Code hooks against a real server', () => {
     appendFileSync(path, jsonl(lines.userImage));
     const compact = runHook(m, 'pre-compact', { ...input('PreCompact'), trigger: 'auto', custom_instructions: '' });
     expect([compact.code, compact.stdout]).toEqual([0, '']);
-    expect((await snippets()).map((s) => s.source_refs[0])).toContain(`${session}:u4`);
+    await eventually(async () => expect((await snippets()).map((s) => s.source_refs[0])).toContain(`${session}:u4`));
     expect(await snippets()).toHaveLength(first.length + 1);
 
     const recalled = await api(m, 'POST', '/api/memory/recall', { query: 'backup VLAN firewall port 5001', project_id: projectId });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, newMachine, runHook, sessionId, setup, startTestServer, type Machine } from './support.js';
+import { api, eventually, newMachine, runHook, sessionId, setup, startTestServer, type Machine } from './support.js';
 
 const turn = (uuid: string, type: 'user' | 'assistant', text: string, ts: string) => JSON.stringify({
   type, uuid, parentUuid: null, sessionId: 'x', timestamp: ts, cwd: '/x', isSidechain: false,
@@ -35,6 +35,8 @@ describe('cross-machine memory', () => {
       turn('u1', 'user', 'Which message queue should the ledger service use for settlement events?', '2026-03-02T09:00:00.000Z')
       + turn('a1', 'assistant', 'We decided to use NATS JetStream for the ledger settlement events because it keeps ordering per subject and runs on our existing cluster.', '2026-03-02T09:00:20.000Z'));
     expect(runHook(a, 'stop', { session_id: sa, transcript_path: transcript, cwd: dirA, hook_event_name: 'Stop', stop_hook_active: false }).code).toBe(0);
+
+    await eventually(async () => expect((await api(a, 'POST', '/api/memory/recall', { query: 'ledger settlement events' })).text).toContain('NATS JetStream'));
 
     const sb = sessionId();
     const dirB = b.project('ledger');
