@@ -41,6 +41,12 @@ describeEachDialect('hook events API', (t) => {
     expect(row).toMatchObject({ project_id: projectId, client_id: clientId, mode: 'development', cwd: '/srv/acme/portal', status: 'active' });
     expect((await get(`/api/file-changes?session_id=${row.id}`)).json().total).toBe(1);
     expect((await get(`/api/command-runs?session_id=${row.id}`)).json().total).toBe(1);
+
+    // Its end points the project state at it, with the files it changed first among the key files.
+    await events([ev(session, 'file_change', { file_path: '/srv/acme/portal/b.ts' }), ev(session, 'file_change', { file_path: '/srv/acme/portal/b.ts' }), ev(session, 'session_end', {})]);
+    const state = (await get(`/api/project-states/by-project/${projectId}`)).json();
+    expect(state).toMatchObject({ last_session_id: row.id });
+    expect(state.key_files.slice(0, 2)).toEqual(['/srv/acme/portal/b.ts', '/srv/acme/portal/a.ts']);
   });
 
   it('counts a failing command\'s recurrences and turns its later success into a solution naming what changed', async () => {

@@ -61,13 +61,22 @@ export async function endSession(trx: Kysely<any>, session: SessionRow, at: stri
   return { ...session, ...patch };
 }
 
-/** The project's state points at its latest session and carries that session's summary. */
+const KEY_FILES = 50;
+
+/**
+ * The project's state points at its latest session and carries that session's summary; the files this session
+ * changed most come first in its key files (the older ones follow, up to 50).
+ */
 async function touchProjectState(trx: Kysely<any>, projectId: string, sessionId: string, summary: string | null, now: string) {
-  const state = await trx.selectFrom('project_states').select('id').where('project_id', '=', projectId).executeTakeFirst();
-  const patch = { last_session_id: sessionId, ...(summary ? { context_summary: summary } : {}), updated_at: now };
+  const state = await trx.selectFrom('project_states').select(['id', 'key_files']).where('project_id', '=', projectId).executeTakeFirst();
+  const touched = await trx.selectFrom('file_changes').select('file_path').select((eb) => eb.fn.countAll().as('n'))
+    .where('session_id', '=', sessionId).groupBy('file_path').orderBy('n', 'desc').orderBy('file_path').limit(20).execute();
+  const before: string[] = state ? JSON.parse(String(state.key_files ?? '[]')) : [];
+  const keyFiles = [...new Set([...touched.map((r) => String(r.file_path)), ...before])].slice(0, KEY_FILES);
+  const patch = { last_session_id: sessionId, key_files: JSON.stringify(keyFiles), ...(summary ? { context_summary: summary } : {}), updated_at: now };
   if (state) await trx.updateTable('project_states').set(patch).where('id', '=', state.id).execute();
   else {
     await trx.insertInto('project_states').values({ id: newId(), project_id: projectId, progress_percentage: 0, blockers: '[]', next_actions: '[]',
-      key_files: '[]', important_decisions: '[]', ...patch, context_summary: summary, created_at: now }).execute();
+      important_decisions: '[]', ...patch, context_summary: summary, created_at: now }).execute();
   }
 }
