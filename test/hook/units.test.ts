@@ -56,3 +56,17 @@ describe('hook pieces', () => {
     expect(normalizeRemote('ssh://git@gitlab.local:2222/acme/portal.git')).toBe('gitlab.local:2222/acme/portal');
   });
 });
+
+describe('hook runtime boundary', () => {
+  it('bundles from our own pure sources only, into one file that needs nothing but Node built-ins', async () => {
+    const { build } = await import('esbuild');
+    const { join } = await import('node:path');
+    const root = join(import.meta.dirname, '../..');
+    const out = await build({ entryPoints: [join(root, 'src/hook/main.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(out.metafile.inputs);
+    expect(inputs.filter((i) => i.includes('node_modules'))).toEqual([]);
+    expect(inputs.filter((i) => !/^src\/(hook\/|memory\/redact\.ts$|cli\/client-config\.ts$)/.test(i))).toEqual([]);
+    const code = out.outputFiles[0]!.text;
+    expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).filter((r) => !r!.startsWith('node:'))).toEqual([]);
+  });
+});
