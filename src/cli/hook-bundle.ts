@@ -32,7 +32,13 @@ export async function ensureHookBundle(): Promise<string> {
     sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'));
     if (sources.every((s) => statSync(s).mtimeMs <= built)) return HOOK_BUNDLE;
   }
-  return buildHookBundle();
+  try {
+    return await buildHookBundle();
+  } catch (e) {
+    // Without dev dependencies (npm ci --omit=dev) esbuild is absent: an existing bundle still serves.
+    if (existsSync(HOOK_BUNDLE)) return HOOK_BUNDLE;
+    throw new Error(`Cannot build the hook client (${(e as Error).message}); run npm run build:hook where dev dependencies are installed`);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
