@@ -87,7 +87,9 @@ try {
     spawnSync(process.execPath, ['-e', ''], { env });
     bare.push(ms(t));
     const prompt = `Why does ${pick(SUBJECTS).replace('the ', '')} keep failing with ${pick(OBJECTS).replace('the ', '')}?`;
-    const input = JSON.stringify({ session_id: session, transcript_path: '/dev/null', cwd: home, hook_event_name: 'UserPromptSubmit', permission_mode: 'default', prompt });
+    // A session per prompt, so every run recalls and injects (within a session, memories already injected are left out).
+    writeState({ CLAUDETOOLS_HOME: ctHome }, { session: `${session}-${i}`, started_at: new Date().toISOString(), offset: 0, project_id: projects[0], client_id: null });
+    const input = JSON.stringify({ session_id: `${session}-${i}`, transcript_path: '/dev/null', cwd: home, hook_event_name: 'UserPromptSubmit', permission_mode: 'default', prompt });
     t = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [hookFile, 'user-prompt-submit'], { env, input, encoding: 'utf8' });
     hook.push(ms(t));
@@ -126,7 +128,7 @@ writeFileSync(join(ROOT, `bench/results/hooks-${dialect}.json`), JSON.stringify(
  * since spawnSync blocks this one) that answers a recall at once with a typical injection.
  */
 async function hookOverhead(hookFile: string, env: NodeJS.ProcessEnv, session: string, runs: number) {
-  const answer = JSON.stringify({ items: [], text: `Relevant memories:\n${Array.from({ length: 10 }, sentence).map((t) => `- 2026-03-01: ${t}`).join('\n')}`, tokens: 300, candidates: 10 });
+  const answer = JSON.stringify({ items: [{ id: 'stub-memory' }], text: `Relevant memories:\n${Array.from({ length: 10 }, sentence).map((t) => `- 2026-03-01: ${t}`).join('\n')}`, tokens: 300, candidates: 10 });
   const stub = spawn(process.execPath, ['-e', `require('http').createServer((q, s) => { q.resume(); q.on('end', () => { s.setHeader('content-type', 'application/json'); s.end(${JSON.stringify(answer)}); }); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => stub.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
   const stubHome = join(home, 'stub-machine');
@@ -142,7 +144,7 @@ async function hookOverhead(hookFile: string, env: NodeJS.ProcessEnv, session: s
       bare.push(ms(t));
       t = process.hrtime.bigint();
       spawnSync(process.execPath, [hookFile, 'user-prompt-submit'], { env: stubEnv, encoding: 'utf8',
-        input: JSON.stringify({ session_id: session, transcript_path: '/dev/null', cwd: home, hook_event_name: 'UserPromptSubmit', prompt: `How is ${pick(SUBJECTS)} configured?` }) });
+        input: JSON.stringify({ session_id: `${session}-stub-${i}`, transcript_path: '/dev/null', cwd: home, hook_event_name: 'UserPromptSubmit', prompt: `How is ${pick(SUBJECTS)} configured?` }) });
       hook.push(ms(t));
     }
   } finally {

@@ -12,6 +12,8 @@ export interface SessionState {
   project_id?: string | null;
   client_id?: string | null;
   title?: string;
+  /** Ids of the memories injected so far (until a compaction, resume or clear starts a fresh context). */
+  injected?: string[];
 }
 
 const fileFor = (env: Env, session: string) => join(stateDir(env), `${session.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120)}.json`);

@@ -67,6 +67,11 @@ describe('Claude Code hooks against a real server', () => {
     const out = JSON.parse(r.stdout);
     expect(out.hookSpecificOutput).toMatchObject({ hookEventName: 'UserPromptSubmit', additionalContext: expect.stringContaining('ECONNREFUSED on port 5001') });
     expect(out.hookSpecificOutput.additionalContext.length).toBeLessThan(10_000);
+    // Asked again, nothing new to add: Claude still has it in context. After a compaction it is injected again.
+    const again = runHook(m, 'user-prompt-submit', base(session, 'UserPromptSubmit', { prompt: 'Why does the Synology backup fail again?' }));
+    expect([again.code, again.stdout]).toEqual([0, '']);
+    runHook(m, 'session-start', base(session, 'SessionStart', { source: 'compact' }));
+    expect(runHook(m, 'user-prompt-submit', base(session, 'UserPromptSubmit', { prompt: 'Why does the Synology backup fail?' })).stdout).toContain('ECONNREFUSED on port 5001');
     for (const prompt of ['ok', 'yes please do', '/compact', 'thanks!']) {
       const t = runHook(m, 'user-prompt-submit', base(session, 'UserPromptSubmit', { prompt }));
       expect([t.code, t.stdout], prompt).toEqual([0, '']);

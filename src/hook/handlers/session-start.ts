@@ -13,7 +13,8 @@ const BRIEF_TIMEOUT_MS = 1500;
  */
 export const sessionStart: Handler = async (ctx) => {
   const { env, config, input, at } = ctx;
-  const state = stateOrNew(env, input.session_id);
+  // Whatever was injected before a compaction, resume or clear is no longer in Claude's context.
+  const state = { ...stateOrNew(env, input.session_id), injected: [] };
   const git = input.cwd ? gitInfo(input.cwd) : {};
   const modeScope = scopeOf(config, null);
   spool(env, [{ v: 1, key: newKey('ss'), kind: 'event', at, body: { type: 'session_start', at, session: input.session_id, data: {

@@ -2,7 +2,7 @@ import { redactSecrets } from '../../memory/redact.js';
 import { additionalContext, scopeOf, spawnFlusher, type Handler } from '../context.js';
 import { requestJson } from '../http.js';
 import { logProblem } from '../log.js';
-import { readState } from '../state.js';
+import { stateOrNew, writeState } from '../state.js';
 
 /** Recall waits this long at most: a slow answer is dropped and the prompt goes on without it. */
 export const RECALL_TIMEOUT_MS = 800;
@@ -15,7 +15,14 @@ export function isTrivialPrompt(prompt: string): boolean {
   return p.length < 8 || p.startsWith('/') || ACKS.test(p) || !/[A-Za-z0-9]{3}/.test(p);
 }
 
-/** Injects the memories relevant to the prompt, as dated facts within the budget; nothing when recall is slow or down. */
+/** How many injected item ids a session remembers, to leave out what Claude already has in its context. */
+const REMEMBERED_INJECTIONS = 200;
+
+/**
+ * Injects the memories relevant to the prompt, as dated facts within the budget; nothing when recall is slow
+ * or down, and nothing when every memory found was already injected earlier in this session (it is still in
+ * Claude's context; a compaction or resume forgets that, see session-start).
+ */
 export const userPromptSubmit: Handler = async ({ env, config, input }) => {
   const prompt = typeof input.prompt === 'string' ? input.prompt : '';
   if (isTrivialPrompt(prompt) || !config.key) return '';
@@ -23,12 +30,20 @@ export const userPromptSubmit: Handler = async ({ env, config, input }) => {
   const query = redactSecrets(prompt).trim().slice(0, 4000);
   let text = '';
   if (query.length >= 3) {
+    const state = stateOrNew(env, input.session_id);
     try {
       const res = await requestJson(config, 'POST', '/api/memory/recall', {
-        query, ...scopeOf(config, readState(env, input.session_id)), token_budget: config.recall_budget ?? 1000, limit: 10,
+        query, ...scopeOf(config, state), token_budget: config.recall_budget ?? 1000, limit: 10,
       }, RECALL_TIMEOUT_MS);
-      if (res.status === 200) text = (res.body as { text?: string }).text ?? '';
-      else logProblem(env, `recall: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      if (res.status === 200) {
+        const answer = res.body as { text?: string; items?: { id: string }[] };
+        const seen = new Set(state?.injected ?? []);
+        const ids = (answer.items ?? []).map((i) => i.id);
+        if (ids.some((id) => !seen.has(id))) {
+          text = answer.text ?? '';
+          writeState(env, { ...state, injected: [...new Set([...(state.injected ?? []), ...ids])].slice(-REMEMBERED_INJECTIONS) });
+        }
+      } else logProblem(env, `recall: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     } catch (e) {
       logProblem(env, `recall: ${(e as Error).message}`);
     }
