@@ -24,6 +24,9 @@ import { buildMspServices, mspRoutes } from './modules/msp.js';
 import { buildContextServices } from './modules/context/service.js';
 import { contextRoutes } from './modules/context/routes.js';
 import { memoryRoutes } from './modules/memory/routes.js';
+import { hookRoutes } from './modules/hooks/routes.js';
+import { createHookService } from './modules/hooks/service.js';
+import { createTimeProposalService } from './modules/hooks/time-proposals.js';
 import { createMemoryService } from './modules/memory/service.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { mcpRoutes } from './mcp/http.js';
@@ -70,9 +73,12 @@ export function buildServices(deps: AppDeps) {
       maxFailures: deps.settings.auth.maxFailures, lockoutSeconds: deps.settings.auth.lockoutSeconds },
   });
   const crud = { db, audit, clock };
+  const msp = buildMspServices(crud);
   return {
     db, clock, audit, auth,
-    ...buildMspServices(crud),
+    ...msp,
+    hooks: createHookService(crud),
+    timeProposals: createTimeProposalService(db, msp.billableTime, () => clock.now().toISOString()),
     context: buildContextServices(crud),
     memory: createMemoryService(crud),
     users: createUserService({ ...crud, auth }),
@@ -124,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   mspRoutes(app, services, services.machines);
   contextRoutes(app, services.context, services);
   memoryRoutes(app, services.memory);
+  hookRoutes(app, services.hooks, services.timeProposals);
   auditRoutes(app, { db: services.db, audit: services.audit });
   registerVaultRoutes(app, services.vault);
   mcpRoutes(app, services, deps.settings.mcpAllowedHosts ?? mcpAllowedHosts('127.0.0.1'));

@@ -13,6 +13,12 @@ import { memoryCommands } from './commands/memory.js';
 import { workCommands } from './commands/work.js';
 import { credCommands } from './commands/cred.js';
 import { vaultCommands } from './commands/vault.js';
+import { doctorCommand } from './commands/doctor.js';
+import { hookCommands } from './commands/hook.js';
+import { importCommand } from './commands/import.js';
+import { modeCommands } from './commands/mode.js';
+import { setupCommands } from './commands/setup.js';
+import { timePendingCommand } from './commands/time-pending.js';
 import { CliError } from './output.js';
 
 export function buildProgram(): Command {
@@ -33,6 +39,12 @@ export function buildProgram(): Command {
   mcpCommand(program);
   backupCommands(program);
   syncCommands(program);
+  setupCommands(program);
+  doctorCommand(program);
+  hookCommands(program);
+  modeCommands(program);
+  timePendingCommand(program);
+  importCommand(program);
   return program;
 }
 

@@ -25,6 +25,8 @@ import * as m0023 from './0023_memory_search.js';
 import * as m0024 from './0024_vault_keys.js';
 import * as m0025 from './0025_credentials.js';
 import * as m0026 from './0026_security_incidents.js';
+import * as m0027 from './0027_hook_events.js';
+import * as m0028 from './0028_time_proposals.js';
 import * as m0029 from './0029_memory_scope_terms.js';
 import * as m0030 from './0030_config_versions.js';
 import * as m0032 from './0032_restem_irregular.js';
@@ -57,6 +59,8 @@ export const migrations: Record<string, Migration> = {
   '0024_vault_keys': m0024,
   '0025_credentials': m0025,
   '0026_security_incidents': m0026,
+  '0027_hook_events': m0027,
+  '0028_time_proposals': m0028,
   '0029_memory_scope_terms': m0029,
   '0030_config_versions': m0030,
   '0032_restem_irregular': m0032,

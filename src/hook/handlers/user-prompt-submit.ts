@@ -1,0 +1,53 @@
+import { redactSecrets } from '../../memory/redact.js';
+import { additionalContext, scopeOf, spawnFlusher, type Handler } from '../context.js';
+import { requestJson } from '../http.js';
+import { logProblem } from '../log.js';
+import { stateOrNew, writeState } from '../state.js';
+
+/** Recall waits this long at most: a slow answer is dropped and the prompt goes on without it. */
+export const RECALL_TIMEOUT_MS = 800;
+
+const ACKS = /^(?:y|yes|yep|yeah|n|no|nope|ok|okay|k|sure|thanks|thank you|thx|ty|continue|go on|go ahead|proceed|next|done|lgtm|do it|great|nice|cool|perfect|right|correct|agreed|please do|sounds good)[\s.!?,]*$/i;
+
+/** A prompt with nothing to look up: an acknowledgement, a slash command, a few characters. */
+export function isTrivialPrompt(prompt: string): boolean {
+  const p = prompt.trim();
+  return p.length < 8 || p.startsWith('/') || ACKS.test(p) || !/[A-Za-z0-9]{3}/.test(p);
+}
+
+/** How many injected item ids a session remembers, to leave out what Claude already has in its context. */
+const REMEMBERED_INJECTIONS = 200;
+
+/**
+ * Injects the memories relevant to the prompt, as dated facts within the budget; nothing when recall is slow
+ * or down, and nothing when every memory found was already injected earlier in this session (it is still in
+ * Claude's context; a compaction or resume forgets that, see session-start).
+ */
+export const userPromptSubmit: Handler = async ({ env, config, input }) => {
+  const prompt = typeof input.prompt === 'string' ? input.prompt : '';
+  if (isTrivialPrompt(prompt) || !config.key) return '';
+  // <private> spans and secrets never leave the machine, not even as a search query.
+  const query = redactSecrets(prompt).trim().slice(0, 4000);
+  let text = '';
+  if (query.length >= 3) {
+    const state = stateOrNew(env, input.session_id);
+    try {
+      const res = await requestJson(config, 'POST', '/api/memory/recall', {
+        query, ...scopeOf(config, state), token_budget: config.recall_budget ?? 1000, limit: 10,
+      }, RECALL_TIMEOUT_MS);
+      if (res.status === 200) {
+        const answer = res.body as { text?: string; items?: { id: string }[] };
+        const seen = new Set(state?.injected ?? []);
+        const ids = (answer.items ?? []).map((i) => i.id);
+        if (ids.some((id) => !seen.has(id))) {
+          text = answer.text ?? '';
+          writeState(env, { ...state, injected: [...new Set([...(state.injected ?? []), ...ids])].slice(-REMEMBERED_INJECTIONS) });
+        }
+      } else logProblem(env, `recall: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    } catch (e) {
+      logProblem(env, `recall: ${(e as Error).message}`);
+    }
+  }
+  await spawnFlusher(env);
+  return additionalContext('UserPromptSubmit', text);
+};

@@ -1,0 +1,52 @@
+import type { Connection } from './env.js';
+
+export interface HttpResult { status: number; body: unknown }
+
+/** Network trouble or a server that answered "try later" (5xx, 408, 429, 401 while a key is being fixed). */
+export class TransientError extends Error {}
+
+/**
+ * One JSON request over node:http (not fetch: loading undici costs tens of milliseconds, more than the
+ * whole budget of a prompt hook). Rejects with TransientError on timeout or connection failure.
+ */
+export async function requestJson(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
+  let url: URL;
+  try {
+    url = new URL(path, `${conn.server}/`);
+  } catch {
+    throw new TransientError(`bad server URL ${conn.server}`);
+  }
+  // Loaded on first use (a trivial prompt never pays for it), and TLS only for an https server.
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = request(url, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+        ...(conn.key ? { authorization: `Bearer ${conn.key}` } : {}),
+      },
+      timeout: timeoutMs,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        clearTimeout(deadline);
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+      res.on('error', (e) => { clearTimeout(deadline); reject(new TransientError(e.message)); });
+    });
+    // `timeout` above only covers idle sockets; this bounds the whole exchange.
+    const deadline = setTimeout(() => req.destroy(new TransientError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    req.on('timeout', () => req.destroy(new TransientError(`timed out after ${timeoutMs} ms`)));
+    req.on('error', (e) => { clearTimeout(deadline); reject(e instanceof TransientError ? e : new TransientError(e.message)); });
+    req.end(payload);
+  });
+}
+
+/** Whether a failed delivery should be retried later (true) or set aside as one the server will never take (false). */
+export const isTransientStatus = (status: number) => status >= 500 || status === 408 || status === 429 || status === 401 || status === 0;

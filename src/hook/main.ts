@@ -1,0 +1,57 @@
+/**
+ * Entry of the bundled hook (`dist/hook.cjs`, copied to ~/.claudetools/bin/hook.cjs by setup):
+ *   node hook.cjs <event>           one Claude Code hook; the event JSON on stdin
+ *   node hook.cjs flush --background deliver the spool (started detached by hooks with a tight budget)
+ * It always exits 0: a hook that fails must never block or disturb Claude.
+ */
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FLUSH_LOCK } from './context.js';
+import { loadConfig, spoolDir } from './env.js';
+import { flush } from './flush.js';
+import { logProblem } from './log.js';
+import { runHook } from './run.js';
+
+/** The last resort: whatever hangs, the hook is gone well before Claude's own timeout. */
+const HARD_LIMIT_MS = 20_000;
+const MAX_STDIN = 16 * 1024 * 1024;
+
+/** A synchronous read is the cheapest way to take a piped stdin; a stream is the fallback where that is refused (EAGAIN). */
+async function readStdin(): Promise<string> {
+  try {
+    return readFileSync(0, 'utf8').slice(0, MAX_STDIN);
+  } catch { /* not a blocking pipe: read it as a stream */ }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_STDIN) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function backgroundFlush() {
+  const lock = join(spoolDir(process.env), FLUSH_LOCK);
+  try {
+    mkdirSync(spoolDir(process.env), { recursive: true, mode: 0o700 });
+    writeFileSync(lock, String(process.pid));
+    await flush(process.env, loadConfig(process.env), { deadlineMs: 15_000 });
+  } finally {
+    try { unlinkSync(lock); } catch { /* already gone */ }
+  }
+}
+
+async function main() {
+  setTimeout(() => process.exit(0), HARD_LIMIT_MS).unref();
+  // Whatever escapes (a socket error after the answer, a bug) is logged and the hook still exits 0.
+  const quit = (e: unknown) => { logProblem(process.env, `hook crashed: ${(e as Error)?.stack ?? e}`); process.exit(0); };
+  process.on('uncaughtException', quit);
+  process.on('unhandledRejection', quit);
+  const arg = process.argv[2];
+  if (arg === 'flush') return backgroundFlush();
+  const out = await runHook(arg, await readStdin(), process.env);
+  if (out) process.stdout.write(out + '\n');
+}
+
+main().catch(() => undefined).finally(() => { process.exitCode = 0; });

@@ -1,0 +1,50 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stateDir, type Env } from './env.js';
+
+/** What the hook remembers about one Claude Code session between its invocations. */
+export interface SessionState {
+  session: string;
+  started_at: string;
+  /** Byte offset in the transcript up to which turns were spooled. */
+  offset: number;
+  transcript_path?: string;
+  project_id?: string | null;
+  client_id?: string | null;
+  title?: string;
+  /** Ids of the memories injected so far (until a compaction, resume or clear starts a fresh context). */
+  injected?: string[];
+}
+
+const fileFor = (env: Env, session: string) => join(stateDir(env), `${session.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120)}.json`);
+
+export function readState(env: Env, session: string): SessionState | null {
+  try {
+    return JSON.parse(readFileSync(fileFor(env, session), 'utf8'));
+  } catch { return null; }
+}
+
+/** Written whole under a temporary name and renamed, so a reader never sees half a state. */
+export function writeState(env: Env, state: SessionState): void {
+  mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
+  const file = fileFor(env, state.session);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export const stateOrNew = (env: Env, session: string): SessionState =>
+  readState(env, session) ?? { session, started_at: new Date().toISOString(), offset: 0 };
+
+const KEEP_STATE_MS = 30 * 24 * 3600_000;
+
+/** Sessions untouched for a month are over: their state files go (a resumed one starts reading its transcript again, and ingest dedupes). */
+export function pruneStates(env: Env): void {
+  try {
+    const dir = stateDir(env);
+    for (const f of readdirSync(dir)) {
+      const path = join(dir, f);
+      if (Date.now() - statSync(path).mtimeMs > KEEP_STATE_MS) unlinkSync(path);
+    }
+  } catch { /* nothing to prune */ }
+}
