@@ -115,6 +115,20 @@ describeEachDialect('client scoping', (t) => {
     }
   });
 
+  it('gives a row named only by its project that project\'s client, so it is not global', async () => {
+    const otherTech = await t().makeUser('technician', { client_scope: [b.client_id] });
+    for (const [path, payload] of [['tasks', { title: 'Patch the hosts', project_id: a.project_id }], ['sessions', { project_id: a.project_id, mode: 'msp' }]] as const) {
+      const res = await t().app.inject({ method: 'POST', url: `/api/${path}`, headers: tech.headers, payload });
+      expect(res.statusCode, `${path}: ${res.body}`).toBe(201);
+      const created = res.json();
+      expect(created.client_id, path).toBe(a.client_id);
+      expect((await t().app.inject({ method: 'GET', url: `/api/${path}/${created.id}`, headers: otherTech.headers })).statusCode, path).toBe(404);
+      // Clearing the client while the project stays gives it back the project's client.
+      const cleared = await t().app.inject({ method: 'PATCH', url: `/api/${path}/${created.id}`, headers: tech.headers, payload: { client_id: null } });
+      expect(cleared.json().client_id, path).toBe(a.client_id);
+    }
+  });
+
   it('hides out-of-scope parents in by-parent lists, tags and the billing summary', async () => {
     expect((await t().app.inject({ method: 'GET', url: `/api/clients/${b.client_id}/sites`, headers: tech.headers })).statusCode).toBe(404);
     expect((await t().app.inject({ method: 'GET', url: `/api/infrastructure/${b.infrastructure_id}/services`, headers: tech.headers })).statusCode).toBe(404);

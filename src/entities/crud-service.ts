@@ -90,6 +90,24 @@ export async function checkReferences(entity: Entity, ctx: RequestContext, trx: 
   }
 }
 
+/**
+ * A row that names a client-owned parent (a task's project, a session's project) but no client of its own
+ * takes the parent's client. Left null it would read as global, visible to technicians of every client.
+ */
+export async function inheritClient(entity: Entity, trx: Kysely<any>, values: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const own = ownClientColumnOf(entity);
+  if (!own || values[own] != null) return values;
+  for (const ref of entity.refs) {
+    const id = values[ref.field];
+    const target = entityByTable(ref.table);
+    if (ref.field === own || id == null || !target?.clientScope) continue;
+    const row = await repo.exists(trx, ref.table, String(id));
+    const clientId = row ? await clientIdOf(trx, target, row) : null;
+    if (clientId != null) return { ...values, [own]: clientId };
+  }
+  return values;
+}
+
 const ownClientColumnOf = (entity: Entity) =>
   typeof entity.clientScope === 'string' && entity.clientScope !== 'id' ? entity.clientScope : null;
 
@@ -162,6 +180,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         const now = clock.now().toISOString();
         let values = withDefaults(entity, parseInput(createSchema, input));
         if (hooks.beforeCreate) values = await hooks.beforeCreate(values, ctx, trx);
+        values = await inheritClient(entity, trx, values);
         await checkReferences(entity, ctx, trx, values);
         checkOrder(entity, values);
         const row = { id: newId(), ...values, created_at: now, updated_at: now };
@@ -179,6 +198,12 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
         const current = await load(ctx, id, trx);
         let values = parseInput(updateSchema, patch);
         if (hooks.beforeUpdate) values = await hooks.beforeUpdate(values, current, ctx, trx);
+        const own = ownClientColumnOf(entity);
+        if (own) {
+          const next = { ...entity.decode(current), ...values };
+          const merged = await inheritClient(entity, trx, next);
+          if (merged[own] !== next[own]) values = { ...values, [own]: merged[own] };
+        }
         await checkReferences(entity, ctx, trx, { ...entity.decode(current), ...values });
         checkOrder(entity, { ...entity.decode(current), ...values });
         const before = entity.decode(current) as Record<string, unknown>;
