@@ -50,11 +50,11 @@ describeEachDialect('MCP project, task and time tools, and project resources', (
     expect(await tech.call('update_task', { id: hidden.id, status: 'cancelled' })).toEqual({ isError: true, text: `task ${hidden.id} was not found [not_found]` });
   });
 
-  it("lists a project's tasks created over REST with only project_id (no client filter is implied)", async () => {
+  it("lists a project's tasks created over REST with only project_id (they take the project's client)", async () => {
     const res = await t().app.inject({ method: 'POST', url: '/api/tasks', headers: t().adminHeaders, payload: { title: 'Filed over REST by project only', project_id: a.project_id } });
     expect(res.statusCode, res.body).toBe(201);
     const rest = res.json();
-    expect(rest.client_id).toBeNull();
+    expect(rest.client_id).toBe(a.client_id);
     expect(idsIn(await tech.ok('list_tasks', { project: slugA, limit: 100 }))).toContain(rest.id);
     expect(idsIn(await tech.ok('list_tasks', { project: slugA.toUpperCase(), q: 'Filed over REST' }))).toEqual([rest.id]);
     // Writes still file a task under its project's client.
