@@ -53,6 +53,13 @@ export async function fillEveryTable(t: TestApp): Promise<{ projectId: string }>
   await post('/api/context-snippets', { project_id: p.project_id, category: 'tech_decision', title: 'Snippet', dense_content: 'Use WireGuard', tags: ['vpn'] });
   await post('/api/decision-logs', { project_id: p.project_id, decision_type: 'technical', decision_text: 'Use WireGuard', rationale: 'faster', tags: ['vpn'] });
   await post('/api/config-sync/versions', { base_version: null, files: { 'CLAUDE.md': '# Rules\n', 'agents/reviewer.md': 'You review code.\n' } });
+  // Hook events: an MSP session started and ended an hour later (its events, and the time it proposes).
+  const hookSession = randomUUID();
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  await post('/api/hooks/events', { events: [
+    { key: randomUUID(), type: 'session_start', at: hourAgo, session: hookSession, data: { mode: 'msp', client_id: p.client_id } },
+    { key: randomUUID(), type: 'session_end', at: new Date().toISOString(), session: hookSession, data: { reason: 'logout' } },
+  ] });
   // The vault: a credential with a second secret version, a grant, an incident naming it, and a data-key rotation.
   const credential = await post('/api/credentials', { client_id: p.client_id, service_name: 'Firewall admin', credential_type: 'password', username: 'admin', password: 'first-Secret-1' });
   await t.app.inject({ method: 'PATCH', url: `/api/credentials/${credential.id}`, payload: { password: 'second-Secret-2' }, headers: t.adminHeaders });
