@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
 import { newId } from '../../core/ids.js';
-import { constraintViolation } from '../../db/dialect.js';
+import { AppError } from '../../core/errors.js';
+import { constraintViolation, rowLock } from '../../db/dialect.js';
 import { dataKeyAad, GLOBAL_SCOPE } from '../../vault/aad.js';
-import { DecryptError, open, seal } from '../../vault/aead.js';
+import { DecryptError, openBytes, seal } from '../../vault/aead.js';
 import { matchesKeyCheck, type MasterKey } from '../../vault/master-key.js';
 
 /** The master key does not fit this database: the server refuses to start, and nothing is changed. */
@@ -24,10 +25,22 @@ export interface Keyring {
   master: MasterKey;
   /** Compares the master key with the stored key-check value (stored on the very first start); throws VaultKeyError. */
   unlock(): Promise<void>;
-  /** The active data key of a client's bucket (null: the global bucket), made on first use. Call outside a transaction. */
+  /**
+   * Makes sure a client's bucket (null: the global bucket) has an active data key, making it on first use, and
+   * returns it. Call outside a transaction. Never write with the key it returns: read it again with
+   * lockActiveKey inside the write's transaction, as a rotation may retire it in between.
+   */
   activeKey(clientId: string | null): Promise<DataKey>;
+  /**
+   * The bucket's active data key, read inside the caller's write transaction with its row share-locked
+   * (MariaDB, PostgreSQL; SQLite serializes write transactions), so no rotation can retire it before the
+   * write commits. Call activeKey first: a bucket without any key is an error here.
+   */
+  lockActiveKey(trx: Kysely<any>, clientId: string | null): Promise<DataKey>;
   /** The data key with this id, unwrapped once and then cached; pass the transaction when inside one. */
   keyById(kid: string, db?: Kysely<any>): Promise<Buffer>;
+  /** Tests only: runs inside the transaction that makes a bucket's first key, after the master key check. */
+  testHooks: { beforeNewKey?: () => Promise<void> | void };
 }
 
 const MASTER_ROW = 'master';
@@ -35,7 +48,7 @@ export const scopeOf = (clientId: string | null): string => clientId ?? GLOBAL_S
 export const kekLabel = (master: MasterKey) => `kek:${master.fingerprint}`;
 
 export function wrapDataKey(master: MasterKey, scope: string, version: number, kid: string, key: Buffer): string {
-  return seal(master.key, kekLabel(master), key.toString('base64'), dataKeyAad(scope, version, kid));
+  return seal(master.key, kekLabel(master), key, dataKeyAad(scope, version, kid));
 }
 
 /** A vault_data_keys row as the drivers return it. */
@@ -48,7 +61,9 @@ export interface StoredDataKey {
 
 export function unwrapDataKey(master: MasterKey, row: StoredDataKey): Buffer {
   try {
-    return Buffer.from(open(master.key, row.wrapped, dataKeyAad(row.scope, Number(row.version), row.id)), 'base64');
+    const key = openBytes(master.key, row.wrapped, dataKeyAad(row.scope, Number(row.version), row.id));
+    if (key.length !== 32) throw new DecryptError('the unwrapped data key is not 32 bytes');
+    return key;
   } catch (e) {
     if (e instanceof DecryptError) throw new VaultKeyError(`data key ${row.id} (${row.scope} v${row.version}) does not unwrap under this master key: ${e.message}`);
     throw e;
@@ -76,6 +91,7 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
 
   const keyring: Keyring = {
     master,
+    testHooks: {},
     unlock() {
       unlocked ??= checkMaster().catch((e) => { unlocked = null; throw e; });
       return unlocked;
@@ -88,16 +104,32 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
         const row = await db.selectFrom('vault_data_keys').selectAll().where('scope', '=', scope).where('status', '=', 'active')
           .orderBy('version', 'desc').executeTakeFirst();
         if (row) return { kid: row.id, key: await keyring.keyById(row.id) };
-        // A server still on an old master key (rotate-master ran elsewhere) must not wrap new keys with it.
-        const check = await db.selectFrom('vault_master').select('key_check').where('id', '=', MASTER_ROW).executeTakeFirst();
-        if (!check || !matchesKeyCheck(master, check.key_check)) throw new VaultKeyError('The master key was rotated: restart with the new key.');
         try {
-          await insertDataKey(db, master, scope, 1, clock);
+          await db.transaction().execute(async (trx) => {
+            // The key-check row stays share-locked until the new key is stored: a concurrent rotate-master
+            // either commits first (and this server, on the old key, is refused) or re-wraps this key too.
+            const check = await trx.selectFrom('vault_master').select('key_check').where('id', '=', MASTER_ROW)
+              .$call(rowLock(trx, 'share')).executeTakeFirst();
+            if (!check || !matchesKeyCheck(master, check.key_check)) throw new VaultKeyError('The master key was rotated: restart with the new key.');
+            await keyring.testHooks.beforeNewKey?.();
+            await insertDataKey(trx, master, scope, 1, clock);
+          });
         } catch (e) {
           if (constraintViolation(e)?.kind !== 'unique') throw e; // a concurrent writer made it: read theirs
         }
       }
       throw new Error(`no active data key for ${scope}`);
+    },
+
+    async lockActiveKey(trx, clientId) {
+      const scope = scopeOf(clientId);
+      // A locking read that waited for a rotation may find no active row in its snapshot (PostgreSQL): read again.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const row = await trx.selectFrom('vault_data_keys').select('id').where('scope', '=', scope).where('status', '=', 'active')
+          .orderBy('version', 'desc').$call(rowLock(trx, 'share')).executeTakeFirst();
+        if (row) return { kid: row.id, key: await keyring.keyById(row.id, trx) };
+      }
+      throw new AppError(503, 'vault_busy', `No active data key for ${scope}: a key rotation is changing it, try again`);
     },
 
     async keyById(kid, from = db) {

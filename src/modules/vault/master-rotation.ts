@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
-import { dialectOf } from '../../db/dialect.js';
+import { rowLock } from '../../db/dialect.js';
 import { matchesKeyCheck, type MasterKey } from '../../vault/master-key.js';
 import { unwrapDataKey, VaultKeyError, wrapDataKey, type StoredDataKey } from './keyring.js';
 
@@ -12,9 +12,11 @@ import { unwrapDataKey, VaultKeyError, wrapDataKey, type StoredDataKey } from '.
 export async function rewrapDataKeys(db: Kysely<any>, from: MasterKey, to: MasterKey, clock: Clock): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const check = await trx.selectFrom('vault_master').selectAll().where('id', '=', 'master')
-      .$if(dialectOf(trx) !== 'sqlite', (q) => q.forUpdate()).executeTakeFirst();
+      .$call(rowLock(trx)).executeTakeFirst();
     if (!check || !matchesKeyCheck(from, check.key_check)) throw new VaultKeyError('The current master key does not match this database\'s vault; nothing was changed.');
-    const keys = await trx.selectFrom('vault_data_keys').selectAll().execute();
+    // A locking read sees every key committed up to now (MariaDB's plain reads would use an older snapshot): a data key
+    // made while this waited for the key-check row's lock is re-wrapped too.
+    const keys = await trx.selectFrom('vault_data_keys').selectAll().orderBy('id').$call(rowLock(trx)).execute();
     for (const k of keys) {
       const plain = unwrapDataKey(from, k as StoredDataKey);
       await trx.updateTable('vault_data_keys').set({ wrapped: wrapDataKey(to, k.scope, Number(k.version), k.id, plain) }).where('id', '=', k.id).execute();

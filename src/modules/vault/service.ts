@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
+import { rowLock } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import { checkReferences, parseInput } from '../../entities/crud-service.js';
 import { withDefaults } from '../../entities/define-entity.js';
@@ -25,6 +26,10 @@ export interface CredentialDeps {
   /** Reveal and TOTP refuse a request without a reason (CLAUDETOOLS_VAULT_REQUIRE_REASON). */
   requireReason: boolean;
 }
+
+/** Locks a credential row for the rest of the transaction (MariaDB, PostgreSQL): updates and rotation batches take turns. */
+export const lockCredential = (trx: Kysely<any>, id: string) =>
+  trx.selectFrom('credentials').select('id').where('id', '=', id).$call(rowLock(trx)).execute();
 
 type Row = Record<string, unknown>;
 
@@ -54,6 +59,8 @@ const place = (row: Row) => ({ client_id: (row.client_id as string | null) ?? nu
  */
 export function createCredentialService(deps: CredentialDeps) {
   const { db, audit, credentialAudit, keyring, clock } = deps;
+  /** Tests only: runs inside a secret write's transaction, after its data key was chosen and before anything is written. */
+  const testHooks: { beforeWrite?: () => Promise<void> | void } = {};
   const now = () => clock.now().toISOString();
 
   /** The row if the actor may see it (404 otherwise) and holds `need` on it (403 otherwise). */
@@ -119,12 +126,15 @@ export function createCredentialService(deps: CredentialDeps) {
       const clientId = (meta.client_id as string | null) ?? null;
       // Refused before the bucket's first data key could be made: a refused write changes nothing.
       await checkReferences(Credential, ctx, db, meta);
-      const dataKey = await keyring.activeKey(clientId);
+      await keyring.activeKey(clientId);
       const id = newId();
       const at = now();
       const setSecrets = SECRET_FIELDS.filter((f) => secrets[f] != null);
       return db.transaction().execute(async (trx) => {
         await checkReferences(Credential, ctx, trx, meta);
+        // Read (and share-lock) the key in the write's own transaction: a rotation cannot retire it before this commits.
+        const dataKey = await keyring.lockActiveKey(trx, clientId);
+        await testHooks.beforeWrite?.();
         await repo.insertRow(trx, Credential, {
           id, ...meta, kid: dataKey.kid, secret_version: 1, last_rotated_at: setSecrets.length ? at : null,
           ...sealSecrets(dataKey.key, dataKey.kid, { client_id: clientId, credential_id: id }, secrets), created_at: at, updated_at: at,
@@ -143,22 +153,30 @@ export function createCredentialService(deps: CredentialDeps) {
       assertValidTotpSeed(secrets.totp_secret);
       const changedSecrets = SECRET_FIELDS.filter((f) => secrets[f] !== undefined);
       const { row: existing } = await load(ctx, id, 'manage');
-      // The data key is fetched before the transaction: making a bucket's first key may need its own write.
-      const dataKey = changedSecrets.length ? await keyring.activeKey((existing.client_id as string | null) ?? null) : null;
+      // Makes the bucket's first data key if need be (its own write, so before the transaction).
+      if (changedSecrets.length) await keyring.activeKey((existing.client_id as string | null) ?? null);
       return db.transaction().execute(async (trx) => {
+        await lockCredential(trx, id);
         const { row: current } = await load(ctx, id, 'manage', trx);
         const before = credentialMeta(current);
         await checkReferences(Credential, ctx, trx, { ...Credential.decode(current), ...meta });
         const at = now();
         const columns: Row = { ...meta };
-        if (dataKey) {
+        if (changedSecrets.length) {
+          const dataKey = await keyring.lockActiveKey(trx, (current.client_id as string | null) ?? null);
+          await testHooks.beforeWrite?.();
+          // Nothing is written under another key than the active one: when a rotation moved the active key on,
+          // the replaced version and the untouched secrets are re-sealed with it too.
+          const moved = current.kid !== dataKey.kid;
+          const previous = moved ? openSecrets(await keyring.keyById(String(current.kid), trx), String(current.kid), place(current), current) : {};
+          const previousColumns = moved
+            ? { ...encryptedColumns({}), ...sealSecrets(dataKey.key, dataKey.kid, place(current), previous) }
+            : encryptedColumns(current);
           await trx.insertInto('credential_versions').values({
-            id: newId(), credential_id: id, version: Number(current.secret_version), kid: current.kid, ...encryptedColumns(current),
+            id: newId(), credential_id: id, version: Number(current.secret_version), kid: moved ? dataKey.kid : current.kid, ...previousColumns,
             created_at: (current.last_rotated_at as string | null) ?? String(current.created_at), replaced_at: at, replaced_by: ctx.actor?.user_id ?? null,
           }).execute();
-          // One key per row: when the active key moved on (a rotation), the untouched secrets move with it.
-          const kept = current.kid !== dataKey.kid ? openSecrets(await keyring.keyById(String(current.kid), trx), String(current.kid), place(current), current) : {};
-          Object.assign(columns, sealSecrets(dataKey.key, dataKey.kid, place(current), { ...kept, ...secrets }), {
+          Object.assign(columns, sealSecrets(dataKey.key, dataKey.kid, place(current), { ...previous, ...secrets }), {
             kid: dataKey.kid, secret_version: Number(current.secret_version) + 1, last_rotated_at: at,
           });
         }
@@ -177,6 +195,7 @@ export function createCredentialService(deps: CredentialDeps) {
     async remove(ctx: RequestContext, id: string) {
       assertAccess(ctx, Credential.access.write, true);
       await db.transaction().execute(async (trx) => {
+        await lockCredential(trx, id);
         const { row } = await load(ctx, id, 'manage', trx);
         await repo.deleteRow(trx, Credential, id);
         await audit.record(trx, ctx, { action: 'delete', entity: 'credentials', entity_id: id, changes: credentialMeta(row) });
@@ -228,6 +247,7 @@ export function createCredentialService(deps: CredentialDeps) {
     },
 
     load,
+    testHooks,
   };
 }
 
