@@ -1,11 +1,12 @@
 import { expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
+import { SECRET_FIELDS } from '../../src/modules/vault/entity.js';
 import { decryptCount } from '../../src/vault/aead.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { seedParents } from '../support/msp.js';
 import { api, auditRowsOf, credentialBody } from './support.js';
 
-const SECRETS = ['password', 'api_key', 'client_secret', 'token', 'connection_string', 'private_key', 'totp_secret', 'secret_notes'];
+const SECRETS = SECRET_FIELDS;
 
 describeEachDialect('credentials', (t) => {
   const a = api(t);
@@ -137,6 +138,23 @@ describeEachDialect('credentials', (t) => {
     const keys = await t().db.selectFrom('vault_data_keys').selectAll().where('scope', '=', p.client_id).execute();
     expect(keys).toHaveLength(1);
     for (const r of results) expect((await a.reveal(r.json().id)).statusCode).toBe(200);
+  });
+
+  it('a client holding credentials cannot be deleted (409 naming them): nothing cascades past the credential audit and restrictions', async () => {
+    const p = await seedParents(t());
+    const tech = await t().makeUser('technician');
+    const id = (await a.create(credentialBody({ client_id: p.client_id, restricted: true }))).json().id;
+    await a.patch(id, { password: 'PLANTED-second' });
+    const res = await a.del(`/api/clients/${p.client_id}`, tech.headers);
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'still_referenced' });
+    expect(res.json().detail ?? res.body).toMatch(/credential/);
+    expect(await t().db.selectFrom('credentials').select('id').where('id', '=', id).executeTakeFirst()).toBeTruthy();
+    expect(await t().db.selectFrom('credential_versions').select('id').where('credential_id', '=', id).execute()).toHaveLength(1);
+    // Once its credentials are deleted (each audited), the client goes.
+    expect((await a.del(`/api/credentials/${id}`)).statusCode).toBe(204);
+    expect((await auditRowsOf(t(), id)).at(-1)!.action).toBe('delete');
+    expect((await a.del(`/api/clients/${p.client_id}`, tech.headers)).statusCode).toBe(204);
   });
 
   it('refuses an empty reason', async () => {
