@@ -10,7 +10,7 @@ import { withDefaults } from '../../entities/define-entity.js';
 import { assertAccess, clientLimit } from '../../entities/policy.js';
 import * as repo from '../../entities/repository.js';
 import type { AuditService } from '../audit/service.js';
-import { atLeast, levelFor, visibleCondition, type Level } from './access.js';
+import { atLeast, levelFor, mayReveal, visibleCondition, type Level } from './access.js';
 import type { CredentialAudit } from './credential-audit.js';
 import { Credential, CredentialCreate, CredentialUpdate, encColumn, hasFlag, SECRET_FIELDS, type SecretField } from './entity.js';
 import type { Keyring } from './keyring.js';
@@ -70,6 +70,11 @@ export function createCredentialService(deps: CredentialDeps) {
     if (!row || !level) throw AppError.notFound('credential', id);
     if (!atLeast(level, need)) throw AppError.forbidden(`You need the ${need} permission on this credential`, 'permission_required');
     return { row, level };
+  }
+
+  /** Reveal and TOTP decrypt: an API key needs the `reveal` scope for them, whatever its user may do. */
+  function checkRevealScope(ctx: RequestContext) {
+    if (!mayReveal(ctx)) throw AppError.forbidden('This API key lacks the reveal scope: it sees credential metadata only', 'insufficient_scope');
   }
 
   function checkReason(reason: string | undefined) {
@@ -207,6 +212,7 @@ export function createCredentialService(deps: CredentialDeps) {
     async reveal(ctx: RequestContext, id: string, opts: { reason?: string; version?: number } = {}) {
       checkReason(opts.reason);
       const { row } = await load(ctx, id, 'reveal');
+      checkRevealScope(ctx);
       const current = Number(row.secret_version);
       const version = opts.version ?? current;
       const source = version === current ? row
@@ -223,6 +229,7 @@ export function createCredentialService(deps: CredentialDeps) {
     async totp(ctx: RequestContext, id: string, opts: { reason?: string } = {}) {
       checkReason(opts.reason);
       const { row } = await load(ctx, id, 'reveal');
+      checkRevealScope(ctx);
       if (row.totp_secret_enc == null) throw AppError.unprocessable('This credential has no TOTP secret', [{ path: 'totp_secret', message: 'not set' }], 'no_totp');
       const { totp_secret } = await openRow(row, { kid: row.kid, totp_secret_enc: row.totp_secret_enc });
       const code = currentCode(totp_secret!, clock.now());
