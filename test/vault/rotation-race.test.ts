@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { systemContext } from '../../src/core/context.js';
-import { unwrapDataKey, VaultKeyError, type StoredDataKey } from '../../src/modules/vault/keyring.js';
+import { createKeyring, unwrapDataKey, VaultKeyError, type StoredDataKey } from '../../src/modules/vault/keyring.js';
 import { rewrapDataKeys } from '../../src/modules/vault/master-rotation.js';
 import { rotateDataKeys } from '../../src/modules/vault/rotation.js';
 import { vaultStatus } from '../../src/modules/vault/status.js';
@@ -127,6 +127,17 @@ describeEachDialect('key rotation racing writes', (t) => {
     const moved = Number(after.n) - Number(before.n);
     expect(runs[0].reencrypted + runs[1].reencrypted).toBe(moved);
     expect(st.rotation!.done).toBe(st.rotation!.total);
+  });
+
+  it('resuming a rotation with a wrong master key refuses before anything, even with nothing left to re-encrypt', async () => {
+    await v().credentials.create(ctx, credentialBody({ client_id: null }));
+    await expect(rotateDataKeys(deps(), { batchSize: 1000, afterBatch: () => { throw new Error('crash'); } })).rejects.toThrow('crash');
+    const before = await vaultStatus(t().db);
+    expect(before.rotation).toMatchObject({ status: 'running' });
+    const wrong = createKeyring({ db: t().db, master: deriveMasterKey(randomBytes(32)), clock: t().services.clock });
+    await expect(rotateDataKeys({ ...deps(), keyring: wrong })).rejects.toThrow(VaultKeyError);
+    expect(await vaultStatus(t().db)).toEqual(before);
+    await rotateDataKeys(deps());
   });
 
   it('rotate-master racing a new client\'s first credential: the new data key is wrapped under the new master key', async () => {
