@@ -10,6 +10,7 @@ import { withDefaults } from '../../entities/define-entity.js';
 import { assertAccess, clientLimit } from '../../entities/policy.js';
 import * as repo from '../../entities/repository.js';
 import type { AuditService } from '../audit/service.js';
+import { unlinkCredential } from '../security-incidents/service.js';
 import { atLeast, levelFor, mayReveal, visibleCondition, type Level } from './access.js';
 import type { CredentialAudit } from './credential-audit.js';
 import { Credential, CredentialCreate, CredentialUpdate, encColumn, hasFlag, SECRET_FIELDS, type SecretField } from './entity.js';
@@ -203,6 +204,8 @@ export function createCredentialService(deps: CredentialDeps) {
         await lockCredential(trx, id);
         const { row } = await load(ctx, id, 'manage', trx);
         await repo.deleteRow(trx, Credential, id);
+        await unlinkCredential(trx, id, now(), (incidentId, from, to) =>
+          audit.record(trx, ctx, { action: 'update', entity: 'security_incidents', entity_id: incidentId, changes: { credential_ids: { from, to } } }));
         await audit.record(trx, ctx, { action: 'delete', entity: 'credentials', entity_id: id, changes: credentialMeta(row) });
         await credentialAudit.record(trx, ctx, { credential_id: id, action: 'delete', details: { service_name: row.service_name } });
       });
