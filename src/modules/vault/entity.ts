@@ -68,8 +68,11 @@ export const CredentialListQuery = Credential.schemas.listQuery.extend({
     .describe('Only credentials that expire before this time'),
 });
 
+/** Why a secret is revealed (reveal body, TOTP query); recorded in the credential audit log. */
+export const RevealReason = z.string().trim().min(1).max(500).optional().describe('Why you need it; recorded in the credential audit log');
+
 export const RevealBody = z.strictObject({
-  reason: z.string().trim().min(1).max(500).optional().describe('Why you need it; recorded in the credential audit log'),
+  reason: RevealReason,
   version: z.number().int().min(1).optional().describe('An earlier secret version (see /versions); default the current one'),
 }).nullish();
 
