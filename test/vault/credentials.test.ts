@@ -74,6 +74,17 @@ describeEachDialect('credentials', (t) => {
     expect((await a.reveal(id, { version: 9 })).statusCode).toBe(404);
     // A metadata-only change makes no version.
     expect((await a.patch(id, { username: 'someone-else' })).json().secret_version).toBe(3);
+
+    // An older version's ciphertext swapped into the current row (same key, same field) does not open: the AAD binds the version.
+    const v1 = await t().db.selectFrom('credential_versions').selectAll().where('credential_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow();
+    const row = await t().db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(v1.kid).toBe(row.kid);
+    await t().db.updateTable('credentials').set({ password_enc: v1.password_enc }).where('id', '=', id).execute();
+    const swapped = await a.reveal(id);
+    expect(swapped.json()).toMatchObject({ status: 500, code: 'decrypt_failed' });
+    expect(swapped.body).not.toContain(body.password);
+    await t().db.updateTable('credentials').set({ password_enc: row.password_enc }).where('id', '=', id).execute();
+    expect((await a.reveal(id)).json().secrets.password).toBe('second-PLANTED-password');
   });
 
   it('gives the current TOTP code, audited, and refuses a credential without a seed', async () => {

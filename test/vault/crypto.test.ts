@@ -10,7 +10,7 @@ const key = randomBytes(32);
 const kid = '01900000-0000-7000-8000-000000000001';
 const client = '01900000-0000-7000-8000-0000000000c1';
 const cred = '01900000-0000-7000-8000-0000000000a1';
-const aad = credentialAad(client, cred, 'password', kid);
+const aad = credentialAad(client, cred, 'password', kid, 1);
 
 /** Flips one bit of one base64 part of an envelope. */
 function flip(stored: string, part: 'nonce' | 'ct' | 'tag'): string {
@@ -23,7 +23,7 @@ function flip(stored: string, part: 'nonce' | 'ct' | 'tag'): string {
 describe('AES-256-GCM envelopes', () => {
   it('round-trips every secret field, unicode and long values included', () => {
     const secrets = Object.fromEntries(SECRET_FIELDS.map((f, i) => [f, `${f}-välue-🔑-${'x'.repeat(i * 1000)}`]));
-    const place = { client_id: client, credential_id: cred };
+    const place = { client_id: client, credential_id: cred, version: 1 };
     const sealed = sealSecrets(key, kid, place, secrets);
     expect(Object.keys(sealed).sort()).toEqual(SECRET_FIELDS.map((f) => `${f}_enc`).sort());
     for (const v of Object.values(sealed)) for (const s of Object.values(secrets)) expect(v).not.toContain(s);
@@ -51,14 +51,15 @@ describe('AES-256-GCM envelopes', () => {
     expect(out).toBeUndefined();
   });
 
-  it('refuses a ciphertext moved to another row, field, client or key id', () => {
+  it('refuses a ciphertext moved to another row, field, client, key id or secret version', () => {
     const stored = seal(key, kid, 'hunter2', aad);
     for (const other of [
-      credentialAad(client, '01900000-0000-7000-8000-0000000000a2', 'password', kid),
-      credentialAad(client, cred, 'api_key', kid),
-      credentialAad('01900000-0000-7000-8000-0000000000c2', cred, 'password', kid),
-      credentialAad(null, cred, 'password', kid),
-      credentialAad(client, cred, 'password', '01900000-0000-7000-8000-000000000002'),
+      credentialAad(client, '01900000-0000-7000-8000-0000000000a2', 'password', kid, 1),
+      credentialAad(client, cred, 'api_key', kid, 1),
+      credentialAad('01900000-0000-7000-8000-0000000000c2', cred, 'password', kid, 1),
+      credentialAad(null, cred, 'password', kid, 1),
+      credentialAad(client, cred, 'password', '01900000-0000-7000-8000-000000000002', 1),
+      credentialAad(client, cred, 'password', kid, 2),
     ]) expect(() => open(key, stored, other)).toThrow(DecryptError);
     expect(() => open(randomBytes(32), stored, aad)).toThrow(DecryptError);
   });

@@ -6,7 +6,7 @@ import { rowLock } from '../../db/dialect.js';
 import type { CredentialAudit } from './credential-audit.js';
 import { insertDataKey, type DataKey, type Keyring } from './keyring.js';
 import { SECRET_FIELDS } from './entity.js';
-import { openSecrets, sealSecrets } from './secrets.js';
+import { openSecrets, placeOf, sealSecrets } from './secrets.js';
 
 export interface RotationDeps {
   db: Kysely<any>;
@@ -77,8 +77,8 @@ const countPending = async (db: Kysely<any>) =>
  */
 async function reencryptOne(deps: RotationDeps, trx: Kysely<any>, row: Record<string, unknown>, target: DataKey): Promise<{ from: string; versions: number } | null> {
   const id = String(row.id);
-  const place = { client_id: (row.client_id as string | null) ?? null, credential_id: id };
   const reseal = async (source: Record<string, unknown>) => {
+    const place = placeOf(row, source);
     const secrets = openSecrets(await deps.keyring.keyById(String(source.kid), trx), String(source.kid), place, source);
     // Every column is rewritten: set secrets sealed anew under the target key, empty ones stay null.
     return sealSecrets(target.key, target.kid, place, Object.fromEntries(SECRET_FIELDS.map((f) => [f, secrets[f] ?? null])));

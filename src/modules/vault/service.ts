@@ -15,7 +15,7 @@ import { atLeast, levelFor, mayReveal, visibleCondition, type Level } from './ac
 import type { CredentialAudit } from './credential-audit.js';
 import { Credential, CredentialCreate, CredentialUpdate, encColumn, hasFlag, SECRET_FIELDS, type SecretField } from './entity.js';
 import type { Keyring } from './keyring.js';
-import { encryptedColumns, openSecrets, sealSecrets, type Secrets } from './secrets.js';
+import { encryptedColumns, openSecrets, placeOf, sealSecrets, type Secrets } from './secrets.js';
 import { assertValidTotpSeed, currentCode } from './totp.js';
 
 export interface CredentialDeps {
@@ -51,7 +51,6 @@ export function credentialMeta(row: Row) {
   return { ...Credential.decode(row), ...flags };
 }
 
-const place = (row: Row) => ({ client_id: (row.client_id as string | null) ?? null, credential_id: String(row.id) });
 
 /**
  * Credentials: metadata through the generic repository (client scope, filters, search), secrets sealed
@@ -96,7 +95,7 @@ export function createCredentialService(deps: CredentialDeps) {
   /** Decrypts a stored row's secrets (current or a version) outside any transaction: the key lookup may query. */
   async function openRow(credential: Row, source: Row) {
     const key = await keyring.keyById(String(source.kid));
-    return openSecrets(key, String(source.kid), place(credential), source);
+    return openSecrets(key, String(source.kid), placeOf(credential, source), source);
   }
 
   return {
@@ -143,7 +142,7 @@ export function createCredentialService(deps: CredentialDeps) {
         await testHooks.beforeWrite?.();
         await repo.insertRow(trx, Credential, {
           id, ...meta, kid: dataKey.kid, secret_version: 1, last_rotated_at: setSecrets.length ? at : null,
-          ...sealSecrets(dataKey.key, dataKey.kid, { client_id: clientId, credential_id: id }, secrets), created_at: at, updated_at: at,
+          ...sealSecrets(dataKey.key, dataKey.kid, { client_id: clientId, credential_id: id, version: 1 }, secrets), created_at: at, updated_at: at,
         });
         if (meta.restricted) await keepCreatorAccess(trx, ctx, id);
         const created = credentialMeta((await repo.findById(trx, Credential, id))!);
@@ -172,18 +171,19 @@ export function createCredentialService(deps: CredentialDeps) {
           const dataKey = await keyring.lockActiveKey(trx, (current.client_id as string | null) ?? null);
           await testHooks.beforeWrite?.();
           // Nothing is written under another key than the active one: when a rotation moved the active key on,
-          // the replaced version and the untouched secrets are re-sealed with it too.
+          // the replaced version is re-sealed with it too. The kept secrets are always re-sealed: the AAD binds the version.
           const moved = current.kid !== dataKey.kid;
-          const previous = moved ? openSecrets(await keyring.keyById(String(current.kid), trx), String(current.kid), place(current), current) : {};
+          const previous = openSecrets(await keyring.keyById(String(current.kid), trx), String(current.kid), placeOf(current), current);
           const previousColumns = moved
-            ? { ...encryptedColumns({}), ...sealSecrets(dataKey.key, dataKey.kid, place(current), previous) }
+            ? { ...encryptedColumns({}), ...sealSecrets(dataKey.key, dataKey.kid, placeOf(current), previous) }
             : encryptedColumns(current);
           await trx.insertInto('credential_versions').values({
             id: newId(), credential_id: id, version: Number(current.secret_version), kid: moved ? dataKey.kid : current.kid, ...previousColumns,
             created_at: (current.last_rotated_at as string | null) ?? String(current.created_at), replaced_at: at, replaced_by: ctx.actor?.user_id ?? null,
           }).execute();
-          Object.assign(columns, sealSecrets(dataKey.key, dataKey.kid, place(current), { ...previous, ...secrets }), {
-            kid: dataKey.kid, secret_version: Number(current.secret_version) + 1, last_rotated_at: at,
+          const nextVersion = Number(current.secret_version) + 1;
+          Object.assign(columns, sealSecrets(dataKey.key, dataKey.kid, { ...placeOf(current), version: nextVersion }, { ...previous, ...secrets }), {
+            kid: dataKey.kid, secret_version: nextVersion, last_rotated_at: at,
           });
         }
         if (!Object.keys(columns).length) return before;
@@ -234,7 +234,7 @@ export function createCredentialService(deps: CredentialDeps) {
       const { row } = await load(ctx, id, 'reveal');
       checkRevealScope(ctx);
       if (row.totp_secret_enc == null) throw AppError.unprocessable('This credential has no TOTP secret', [{ path: 'totp_secret', message: 'not set' }], 'no_totp');
-      const { totp_secret } = await openRow(row, { kid: row.kid, totp_secret_enc: row.totp_secret_enc });
+      const { totp_secret } = await openRow(row, { kid: row.kid, secret_version: row.secret_version, totp_secret_enc: row.totp_secret_enc });
       const code = currentCode(totp_secret!, clock.now());
       await db.transaction().execute((trx) => credentialAudit.record(trx, ctx, { credential_id: id, action: 'totp', reason: opts.reason }));
       return { id, ...code };
