@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { credentialAad } from '../../src/vault/aad.js';
-import { DecryptError, decryptCount, open, parseEnvelope, seal } from '../../src/vault/aead.js';
+import { credentialAad, dataKeyAad } from '../../src/vault/aad.js';
+import { unwrapDataKey, VaultKeyError, wrapDataKey } from '../../src/modules/vault/keyring.js';
+import { DecryptError, decryptCount, open, openBytes, parseEnvelope, seal } from '../../src/vault/aead.js';
 import { deriveMasterKey, matchesKeyCheck } from '../../src/vault/master-key.js';
 import { SECRET_FIELDS } from '../../src/modules/vault/entity.js';
 import { openSecrets, sealSecrets } from '../../src/modules/vault/secrets.js';
@@ -62,6 +63,18 @@ describe('AES-256-GCM envelopes', () => {
       credentialAad(client, cred, 'password', kid, 2),
     ]) expect(() => open(key, stored, other)).toThrow(DecryptError);
     expect(() => open(randomBytes(32), stored, aad)).toThrow(DecryptError);
+  });
+
+  it('wraps data keys as raw bytes: 32 bytes in, the same 32 bytes out, never a string in between', () => {
+    const master = deriveMasterKey(randomBytes(32));
+    const dek = randomBytes(32);
+    const row = { id: kid, scope: client, version: 3, wrapped: wrapDataKey(master, client, 3, kid, dek) };
+    expect(openBytes(master.key, row.wrapped, dataKeyAad(client, 3, kid))).toHaveLength(32);
+    expect(unwrapDataKey(master, row).equals(dek)).toBe(true);
+    expect(() => unwrapDataKey(master, { ...row, version: 4 })).toThrow(VaultKeyError);
+    // A wrapped value that is not a 32-byte key (e.g. the old base64 text form) is refused, not used.
+    const text = { ...row, wrapped: seal(master.key, 'kek', dek.toString('base64'), dataKeyAad(client, 3, kid)) };
+    expect(() => unwrapDataKey(master, text)).toThrow(VaultKeyError);
   });
 
   it('refuses malformed envelopes cleanly', () => {
