@@ -88,6 +88,14 @@ describeEachDialect('security incidents and the credentials they name', (t) => {
     expect(patched.statusCode).toBe(200);
     expect(patched.json().credential_ids).toEqual([open2]);
     expect((await send('GET', `/api/security-incidents/${id}`)).json().credential_ids.sort()).toEqual([open2, restricted].sort());
+
+    // Moving the incident to another client is refused for a hidden credential too, without naming it.
+    const q = await seedParents(t());
+    const both = await t().makeUser('technician', { client_scope: [p.client_id, q.client_id] });
+    await send('PATCH', `/api/security-incidents/${id}`, { credential_ids: [] }, both.headers);
+    const moved = await send('PATCH', `/api/security-incidents/${id}`, { client_id: q.client_id }, both.headers);
+    expect(moved.json()).toMatchObject({ status: 422, code: 'client_mismatch', errors: [{ path: 'client_id' }] });
+    expect(moved.body).not.toContain(restricted);
   });
 
   it('deleting a credential removes its id from every incident, audited', async () => {

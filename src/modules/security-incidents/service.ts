@@ -51,15 +51,24 @@ export function createSecurityIncidentService(deps: CrudDeps, credentials: Crede
   const crud = createCrudService(SecurityIncident, deps, {
     async beforeCreate(values, ctx, trx) { await checkCredentials(values, ctx, trx); return values; },
     async beforeUpdate(patch, current, ctx, trx) {
-      const before = SecurityIncident.decode(current) as Row;
-      // A new client_id is checked against the credentials already linked, too.
       if (patch.credential_ids === undefined && patch.client_id === undefined) return patch;
-      await checkCredentials({ ...before, ...patch }, ctx, trx);
-      if (patch.credential_ids === undefined) return patch;
-      // Credentials the writer cannot see stay linked: they never saw them, so they cannot mean to drop them.
+      const before = SecurityIncident.decode(current) as Row;
       const seen = await visibleIds(ctx, idsOf(before), trx);
       const hidden = idsOf(before).filter((id) => !seen.has(id));
-      return hidden.length ? { ...patch, credential_ids: [...new Set([...idsOf(patch), ...hidden])] } : patch;
+      const clientId = patch.client_id ?? before.client_id;
+      // A new client_id is checked against the credentials already linked, too.
+      await checkCredentials({ client_id: clientId, credential_ids: patch.credential_ids === undefined ? idsOf(before).filter((id) => seen.has(id)) : patch.credential_ids }, ctx, trx);
+      if (hidden.length) {
+        // Those the writer cannot see are checked without naming them.
+        const other = await trx.selectFrom('credentials').select('id').where('id', 'in', hidden).where('client_id', 'is not', null)
+          .where('client_id', '!=', clientId as string).executeTakeFirst();
+        if (other) {
+          throw AppError.unprocessable('A credential linked to this incident belongs to another client', [{ path: 'client_id', message: 'a linked credential belongs to another client', code: 'client_mismatch' }], 'client_mismatch');
+        }
+      }
+      // Credentials the writer cannot see stay linked: they never saw them, so they cannot mean to drop them.
+      if (patch.credential_ids === undefined || !hidden.length) return patch;
+      return { ...patch, credential_ids: [...new Set([...idsOf(patch), ...hidden])] };
     },
   });
 
