@@ -158,8 +158,8 @@ describeEachDialect('credentials', (t) => {
     await a.patch(id, { password: 'PLANTED-second' });
     const res = await a.del(`/api/clients/${p.client_id}`, tech.headers);
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ code: 'still_referenced' });
-    expect(res.json().detail ?? res.body).toMatch(/credential/);
+    expect(res.json()).toMatchObject({ code: 'still_referenced', errors: [{ path: 'credentials' }] });
+    expect(res.json().detail).toContain('1 credential (client_id)');
     expect(await t().db.selectFrom('credentials').select('id').where('id', '=', id).executeTakeFirst()).toBeTruthy();
     expect(await t().db.selectFrom('credential_versions').select('id').where('credential_id', '=', id).execute()).toHaveLength(1);
     // Once its credentials are deleted (each audited), the client goes.
