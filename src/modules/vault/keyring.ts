@@ -37,6 +37,8 @@ export interface Keyring {
    * write commits. Call activeKey first: a bucket without any key is an error here.
    */
   lockActiveKey(trx: Kysely<any>, clientId: string | null): Promise<DataKey>;
+  /** lockActiveKey for several buckets at once (a rotation batch), locked in the one order every locker uses; by scope. */
+  lockActiveKeys(trx: Kysely<any>, clientIds: (string | null)[]): Promise<Map<string, DataKey>>;
   /** The data key with this id, unwrapped once and then cached; pass the transaction when inside one. */
   keyById(kid: string, db?: Kysely<any>): Promise<Buffer>;
   /** Tests only: runs inside the transaction that makes a bucket's first key, after the master key check. */
@@ -89,6 +91,14 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
     }
   }
 
+  function unwrapCached(row: StoredDataKey): Buffer {
+    const cached = unwrapped.get(row.id);
+    if (cached) return cached;
+    const key = unwrapDataKey(master, row);
+    unwrapped.set(row.id, key);
+    return key;
+  }
+
   const keyring: Keyring = {
     master,
     testHooks: {},
@@ -108,8 +118,7 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
           await db.transaction().execute(async (trx) => {
             // The key-check row stays share-locked until the new key is stored: a concurrent rotate-master
             // either commits first (and this server, on the old key, is refused) or re-wraps this key too.
-            const check = await trx.selectFrom('vault_master').select('key_check').where('id', '=', MASTER_ROW)
-              .$call(rowLock(trx, 'share')).executeTakeFirst();
+            const check = await lockMasterRow(trx, 'share');
             if (!check || !matchesKeyCheck(master, check.key_check)) throw new VaultKeyError('The master key was rotated: restart with the new key.');
             await keyring.testHooks.beforeNewKey?.();
             await insertDataKey(trx, master, scope, 1, clock);
@@ -122,14 +131,27 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
     },
 
     async lockActiveKey(trx, clientId) {
-      const scope = scopeOf(clientId);
-      // A locking read that waited for a rotation may find no active row in its snapshot (PostgreSQL): read again.
+      return (await keyring.lockActiveKeys(trx, [clientId])).get(scopeOf(clientId))!;
+    },
+
+    async lockActiveKeys(trx, clientIds) {
+      const scopes = [...new Set(clientIds.map(scopeOf))];
+      // A locking read that waited for a rotation may not see its new key yet (PostgreSQL's statement snapshot): read again.
+      // The key-check row first: shared by writers, exclusive for whatever changes keys (rotation start and finish,
+      // rotate-master), so those wait for the writes in flight and later writes wait for them; never a deadlock.
+      const check = await lockMasterRow(trx, 'share');
+      if (check && !matchesKeyCheck(master, check.key_check)) throw new VaultKeyError('The master key was rotated: restart with the new key.');
       for (let attempt = 0; attempt < 3; attempt++) {
-        const row = await trx.selectFrom('vault_data_keys').select('id').where('scope', '=', scope).where('status', '=', 'active')
-          .orderBy('version', 'desc').$call(rowLock(trx, 'share')).executeTakeFirst();
-        if (row) return { kid: row.id, key: await keyring.keyById(row.id, trx) };
+        const rows = await lockScopeKeys(trx, scopes, 'share');
+        const active = new Map<string, StoredDataKey & { status: string }>();
+        for (const r of rows) if (r.status === 'active' && Number(r.version) > Number(active.get(r.scope)?.version ?? 0)) active.set(r.scope, r);
+        if (active.size < scopes.length) continue;
+        const out = new Map<string, DataKey>();
+        // Unwrapped from the row just read: a plain read by id could miss a key newer than the transaction's snapshot.
+        for (const [scope, r] of active) out.set(scope, { kid: r.id, key: unwrapCached(r) });
+        return out;
       }
-      throw new AppError(503, 'vault_busy', `No active data key for ${scope}: a key rotation is changing it, try again`);
+      throw new AppError(503, 'vault_busy', 'A data key is being rotated: try again');
     },
 
     async keyById(kid, from = db) {
@@ -138,9 +160,7 @@ export function createKeyring({ db, master, clock }: { db: Kysely<any>; master: 
       if (cached) return cached;
       const row = await from.selectFrom('vault_data_keys').selectAll().where('id', '=', kid).executeTakeFirst();
       if (!row) throw new VaultKeyError(`data key ${kid} is unknown to this vault`);
-      const key = unwrapDataKey(master, row as StoredDataKey);
-      unwrapped.set(kid, key);
-      return key;
+      return unwrapCached(row as StoredDataKey);
     },
   };
   return keyring;
@@ -166,6 +186,26 @@ export async function storedKeyCheckFits(db: Kysely<any>, master: MasterKey): Pr
 export async function checkMasterKeyBeforeMigrating(db: Kysely<any>, master: MasterKey): Promise<void> {
   const tables = await db.introspection.getTables();
   if (tables.some((t) => t.name === 'vault_master')) await storedKeyCheckFits(db, master);
+}
+
+/**
+ * Locks the vault's key-check row: `share` for every write that encrypts with a data key, `update` for every change
+ * of the keys themselves. Always the first key lock a transaction takes.
+ */
+export const lockMasterRow = (trx: Kysely<any>, mode: 'share' | 'update') =>
+  trx.selectFrom('vault_master').select('key_check').where('id', '=', MASTER_ROW).$call(rowLock(trx, mode)).executeTakeFirst();
+
+/**
+ * Locks every data key row of these scopes (all versions) for the rest of the transaction, scope by scope in one
+ * fixed order, with a locking read (which sees the latest committed keys, also in MariaDB's repeatable read).
+ * Take lockMasterRow first.
+ */
+export async function lockScopeKeys(trx: Kysely<any>, scopes: string[], mode: 'share' | 'update'): Promise<(StoredDataKey & { status: string })[]> {
+  const rows: (StoredDataKey & { status: string })[] = [];
+  for (const scope of [...new Set(scopes)].sort()) {
+    rows.push(...await trx.selectFrom('vault_data_keys').selectAll().where('scope', '=', scope).orderBy('version').$call(rowLock(trx, mode)).execute() as (StoredDataKey & { status: string })[]);
+  }
+  return rows;
 }
 
 /** Makes and stores a new wrapped data key version for a bucket; returns its id. */

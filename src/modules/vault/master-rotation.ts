@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
 import { rowLock } from '../../db/dialect.js';
 import { matchesKeyCheck, type MasterKey } from '../../vault/master-key.js';
-import { unwrapDataKey, VaultKeyError, wrapDataKey, type StoredDataKey } from './keyring.js';
+import { lockScopeKeys, unwrapDataKey, VaultKeyError, wrapDataKey, type StoredDataKey } from './keyring.js';
 
 /**
  * `claudetools vault rotate-master`: re-wraps every data key under a new master key and stores the new
@@ -14,9 +14,10 @@ export async function rewrapDataKeys(db: Kysely<any>, from: MasterKey, to: Maste
     const check = await trx.selectFrom('vault_master').selectAll().where('id', '=', 'master')
       .$call(rowLock(trx)).executeTakeFirst();
     if (!check || !matchesKeyCheck(from, check.key_check)) throw new VaultKeyError('The current master key does not match this database\'s vault; nothing was changed.');
-    // A locking read sees every key committed up to now (MariaDB's plain reads would use an older snapshot): a data key
-    // made while this waited for the key-check row's lock is re-wrapped too.
-    const keys = await trx.selectFrom('vault_data_keys').selectAll().orderBy('id').$call(rowLock(trx)).execute();
+    // Read after the key-check row's lock was granted, so a data key made while this waited is re-wrapped too;
+    // locked the way every other key locker locks them (see lockScopeKeys).
+    const scopes = (await trx.selectFrom('vault_data_keys').select('scope').distinct().execute()).map((r) => String(r.scope));
+    const keys = await lockScopeKeys(trx, scopes, 'update');
     for (const k of keys) {
       const plain = unwrapDataKey(from, k as StoredDataKey);
       await trx.updateTable('vault_data_keys').set({ wrapped: wrapDataKey(to, k.scope, Number(k.version), k.id, plain) }).where('id', '=', k.id).execute();

@@ -4,7 +4,7 @@ import { systemContext } from '../../core/context.js';
 import { newId } from '../../core/ids.js';
 import { rowLock } from '../../db/dialect.js';
 import type { CredentialAudit } from './credential-audit.js';
-import { insertDataKey, type DataKey, type Keyring } from './keyring.js';
+import { insertDataKey, lockMasterRow, lockScopeKeys, scopeOf, type DataKey, type Keyring } from './keyring.js';
 import { SECRET_FIELDS } from './entity.js';
 import { openSecrets, placeOf, sealSecrets } from './secrets.js';
 
@@ -41,9 +41,10 @@ async function startOrResume(deps: RotationDeps): Promise<{ id: string; resumed:
   const running = await db.selectFrom('vault_rotations').selectAll().where('status', '=', 'running').executeTakeFirst();
   if (running) return { id: running.id, resumed: true, total: Number(running.total) };
   return db.transaction().execute(async (trx) => {
-    // Locked: a write holding one of these keys (share lock) finishes before the key is retired, later ones read the new key.
-    const active = await trx.selectFrom('vault_data_keys').select(['id', 'scope', 'version']).where('status', '=', 'active')
-      .orderBy('id').$call(rowLock(trx)).execute();
+    // Locked: writes in flight (holding the key-check row shared) finish before any key is retired; later ones read the new keys.
+    await lockMasterRow(trx, 'update');
+    const scopes = (await trx.selectFrom('vault_data_keys').select('scope').distinct().execute()).map((r) => String(r.scope));
+    const active = (await lockScopeKeys(trx, scopes, 'update')).filter((k) => k.status === 'active');
     // Another `vault rotate` may have started one while this waited for the locks: resume that one.
     const started = await trx.selectFrom('vault_rotations').selectAll().where('status', '=', 'running').executeTakeFirst();
     if (started) return { id: started.id, resumed: true, total: Number(started.total) };
@@ -94,12 +95,10 @@ async function reencryptOne(deps: RotationDeps, trx: Kysely<any>, row: Record<st
 async function runBatch(deps: RotationDeps, rotationId: string, ids: string[]): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
     const rows = await trx.selectFrom('credentials').selectAll().where('id', 'in', ids).orderBy('id').$call(rowLock(trx)).execute();
-    const targets = new Map<string, DataKey>();
+    const targets = await deps.keyring.lockActiveKeys(trx, rows.map((r) => r.client_id ?? null));
     const done: { id: string; from: string; to: string; versions: number }[] = [];
     for (const row of rows) {
-      const bucket = String(row.client_id ?? '');
-      if (!targets.has(bucket)) targets.set(bucket, await deps.keyring.lockActiveKey(trx, row.client_id ?? null));
-      const target = targets.get(bucket)!;
+      const target = targets.get(scopeOf(row.client_id ?? null))!;
       const moved = await reencryptOne(deps, trx, row, target);
       if (moved) done.push({ id: String(row.id), ...moved, to: target.kid });
     }
@@ -120,7 +119,9 @@ async function runBatch(deps: RotationDeps, rotationId: string, ids: string[]): 
  */
 async function finish(deps: RotationDeps, rotationId: string): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
-    await trx.selectFrom('vault_data_keys').select('id').orderBy('id').$call(rowLock(trx)).execute();
+    await lockMasterRow(trx, 'update');
+    const retiring = await trx.selectFrom('vault_data_keys').select('scope').where('status', '=', 'retiring').execute();
+    await lockScopeKeys(trx, retiring.map((r) => String(r.scope)), 'update');
     if (await countPending(trx)) return false;
     const at = deps.clock.now().toISOString();
     await trx.updateTable('vault_data_keys').set({ status: 'retired', retired_at: at }).where('status', '=', 'retiring').execute();
