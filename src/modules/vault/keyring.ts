@@ -32,9 +32,9 @@ export interface Keyring {
    */
   activeKey(clientId: string | null): Promise<DataKey>;
   /**
-   * The bucket's active data key, read inside the caller's write transaction with its row share-locked
-   * (MariaDB, PostgreSQL; SQLite serializes write transactions), so no rotation can retire it before the
-   * write commits. Call activeKey first: a bucket without any key is an error here.
+   * The bucket's active data key, read inside the caller's write transaction under a shared lock on the key-check
+   * row (MariaDB, PostgreSQL; SQLite serializes write transactions), so no rotation or rotate-master can change the
+   * keys before the write commits. Call activeKey first: a bucket without any key is an error here (503 after retries).
    */
   lockActiveKey(trx: Kysely<any>, clientId: string | null): Promise<DataKey>;
   /** lockActiveKey for several buckets at once (a rotation batch), locked in the one order every locker uses; by scope. */

@@ -137,7 +137,7 @@ export function createCredentialService(deps: CredentialDeps) {
       const setSecrets = SECRET_FIELDS.filter((f) => secrets[f] != null);
       return db.transaction().execute(async (trx) => {
         await checkReferences(Credential, ctx, trx, meta);
-        // Read (and share-lock) the key in the write's own transaction: a rotation cannot retire it before this commits.
+        // Read the key in the write's own transaction, under the keys' shared lock: a rotation cannot retire it before this commits.
         const dataKey = await keyring.lockActiveKey(trx, clientId);
         await testHooks.beforeWrite?.();
         await repo.insertRow(trx, Credential, {
