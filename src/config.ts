@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl } from './db/url.js';
 import { allowedHostProblem } from './mcp/origin.js';
+import { isBase64Key } from './core/keyfile.js';
 
 /**
  * The only reader of process.env. Settings come from the environment, then from an optional
@@ -14,6 +15,10 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const key = z.string().min(32, 'must be at least 32 characters (use: openssl rand -base64 32)');
+/** The vault master key: the same form as <home>/keys/master.key, base64 of 32+ random bytes; never a passphrase. */
+const base64Key = z.string().trim().refine((v) => isBase64Key(v), {
+  message: 'must be base64 of at least 32 random bytes, the same form as <home>/keys/master.key (make one: openssl rand -base64 32); passphrases are not accepted',
+});
 
 const schema = z.object({
   home: z.string().min(1),
@@ -26,7 +31,7 @@ const schema = z.object({
   migrate_on_start: bool.default(true),
   jwt_secret: key.optional(),
   audit_key: key.optional(),
-  master_key: key.optional(),
+  master_key: base64Key.optional(),
   admin_email: z.email().optional(),
   admin_password: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
   access_token_ttl: int(60, 86_400).default(900),

@@ -4,9 +4,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { redactUrl } from './db/url.js';
 import { createLogger } from './logger.js';
 import { ensureInitialAdmin } from './modules/users/bootstrap.js';
-import { checkMasterKeyBeforeMigrating, VaultKeyError } from './modules/vault/keyring.js';
-import { appSettings, loadKeys, openDatabase } from './runtime.js';
-import { deriveMasterKey } from './vault/master-key.js';
+import { VaultKeyError } from './modules/vault/keyring.js';
+import { appSettings, loadKeys, masterKeyCheck, openDatabase } from './runtime.js';
 
 /** Process entry: config, database, migrations, first admin, listen; closes cleanly on SIGINT/SIGTERM. */
 export async function startServer(): Promise<void> {
@@ -24,7 +23,7 @@ export async function startServer(): Promise<void> {
   const keys = loadKeys(config);
   let database;
   try {
-    database = await openDatabase(config, config.migrateOnStart, (db) => checkMasterKeyBeforeMigrating(db, deriveMasterKey(keys.master)));
+    database = await openDatabase(config, config.migrateOnStart, masterKeyCheck(keys.master));
   } catch (e) {
     if (e instanceof VaultKeyError) {
       process.stderr.write(`Refusing to start: ${e.message}\n`);

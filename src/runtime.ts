@@ -6,13 +6,21 @@ import type { AppDeps, AppKeys } from './app.js';
 import { mcpAllowedHosts } from './mcp/origin.js';
 import { backupBeforeMigrating } from './backup/pre-migration.js';
 import { registerVaultBackupChecks } from './modules/vault/backup-checks.js';
+import { checkMasterKeyBeforeMigrating } from './modules/vault/keyring.js';
+import { deriveMasterKey } from './vault/master-key.js';
 
 /** The keys kept outside the database, from config or from 0600 files in the data directory. */
 export const loadKeys = (config: Config): AppKeys => ({
   jwt: loadOrCreateKey(config.home, 'jwt', config.jwtSecret),
   audit: loadOrCreateKey(config.home, 'audit', config.auditKey),
-  master: loadOrCreateKey(config.home, 'master', config.masterKey),
+  master: loadOrCreateKey(config.home, 'master', config.masterKey, 'base64'),
 });
+
+/**
+ * The check the server, `db migrate` and every server-side CLI command run before migrating: the vault's stored
+ * key-check value must recognize this master key (VaultKeyError otherwise), so a wrong key changes nothing.
+ */
+export const masterKeyCheck = (master: Buffer) => (db: Db['db']) => checkMasterKeyBeforeMigrating(db, deriveMasterKey(master));
 
 /**
  * Opens the configured database and brings its schema up to date (or checks it is, when told not to migrate).

@@ -1,4 +1,4 @@
-import { type Kysely, MysqlAdapter, PostgresAdapter, SqliteAdapter, sql, type ColumnDataType, type Expression } from 'kysely';
+import { type Kysely, MysqlAdapter, PostgresAdapter, SqliteAdapter, sql, type ColumnDataType, type Expression, type SelectQueryBuilder } from 'kysely';
 import type { Dialect } from './url.js';
 
 /**
@@ -15,6 +15,19 @@ export function dialectOf(db: Kysely<any>): Dialect {
   if (adapter instanceof SqliteAdapter) return 'sqlite';
   throw new Error('unknown database adapter');
 }
+
+/**
+ * Row locks for a SELECT inside a transaction, for `.$call(rowLock(trx))`: `FOR UPDATE` (or a shared lock:
+ * `FOR SHARE` on PostgreSQL, `LOCK IN SHARE MODE` on MariaDB). SQLite gets none: its write transactions
+ * are serialized already.
+ */
+export const rowLock = (db: Kysely<any>, mode: 'update' | 'share' = 'update') =>
+  <QB extends SelectQueryBuilder<any, any, any>>(q: QB): QB => {
+    const dialect = dialectOf(db);
+    if (dialect === 'sqlite') return q;
+    if (mode === 'update') return q.forUpdate() as QB;
+    return (dialect === 'postgres' ? q.forShare() : q.modifyEnd(sql`lock in share mode`)) as QB;
+  };
 
 export const types = {
   id: 'char(36)' as ColumnDataType,

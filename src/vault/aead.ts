@@ -28,12 +28,12 @@ let decryptCalls = 0;
 export const decryptCount = (): number => decryptCalls;
 
 /** AES-256-GCM with a fresh random 12-byte nonce per call; `aad` binds the ciphertext to its place. */
-export function seal(key: Buffer, kid: string, plaintext: string, aad: string): string {
+export function seal(key: Buffer, kid: string, plaintext: string | Buffer, aad: string): string {
   if (key.length !== 32) throw new Error('AES-256-GCM needs a 32-byte key');
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const ct = Buffer.concat([typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext), cipher.final()]);
   const envelope: Envelope = { v: 1, kid, nonce: nonce.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
   return JSON.stringify(envelope);
 }
@@ -58,6 +58,11 @@ export function parseEnvelope(stored: string): Envelope {
  * and no partial output.
  */
 export function open(key: Buffer, stored: string, aad: string): string {
+  return openBytes(key, stored, aad).toString('utf8');
+}
+
+/** open() for binary plaintexts (wrapped data keys): the bytes, never passed through a string. */
+export function openBytes(key: Buffer, stored: string, aad: string): Buffer {
   decryptCalls++;
   const e = parseEnvelope(stored);
   const nonce = Buffer.from(e.nonce, 'base64');
@@ -69,7 +74,7 @@ export function open(key: Buffer, stored: string, aad: string): string {
     decipher.setAuthTag(tag);
     const parts = [decipher.update(Buffer.from(e.ct, 'base64'))];
     parts.push(decipher.final());
-    return Buffer.concat(parts).toString('utf8');
+    return Buffer.concat(parts);
   } catch {
     throw new DecryptError('the ciphertext does not authenticate: it was altered, moved to another place, or sealed with another key');
   }

@@ -1,8 +1,9 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * The root key (KEK). The configured secret (CLAUDETOOLS_MASTER_KEY or the 0600 key file) is stretched
- * with HKDF-SHA256, so any secret of 32+ characters gives a uniform 256-bit AES key.
+ * The root key (KEK), derived with HKDF-SHA256 from the configured secret: 32+ random bytes, given as base64 in
+ * CLAUDETOOLS_MASTER_KEY or the 0600 key file (passphrases are refused by the config, so the stored key-check
+ * value cannot be used to guess a weak secret offline).
  */
 export interface MasterKey {
   key: Buffer;

@@ -16,8 +16,8 @@ import { emptySqlite, tempDir, testKey } from './helpers.js';
  * (checked before anything changes), and what it restores still reveals.
  */
 const homeWith = (masterKey: string) => ({ home: tempDir(), masterKey } as Config);
-const keyA = randomBytes(32).toString('hex');
-const keyB = randomBytes(32).toString('hex');
+const keyA = randomBytes(32).toString('base64');
+const keyB = randomBytes(32).toString('base64');
 
 describe('backups and the vault master key', () => {
   afterAll(() => registerMasterKeyCheck(null));
@@ -26,7 +26,7 @@ describe('backups and the vault master key', () => {
     const dir = tempDir();
     const source = createDb(`sqlite:${dir}/source.db`);
     await migrateToLatest(source.db);
-    const services = buildServices({ database: source, keys: { jwt: randomBytes(32), audit: randomBytes(32), master: Buffer.from(keyA, 'utf8') }, settings: { auth: {} } as any });
+    const services = buildServices({ database: source, keys: { jwt: randomBytes(32), audit: randomBytes(32), master: Buffer.from(keyA, 'base64') }, settings: { auth: {} } as any });
     await services.vault.keyring.unlock();
     const credential = await services.vault.credentials.create(systemContext(), { service_name: 'Core switch', credential_type: 'password', username: 'admin', password: 'Planted-Secret-77' });
 
@@ -43,7 +43,7 @@ describe('backups and the vault master key', () => {
     registerVaultBackupChecks(homeWith(keyA));
     const target = emptySqlite(dir);
     await restoreBackup(path, target.database, backupKey);
-    const restored = buildServices({ database: target.database, keys: { jwt: randomBytes(32), audit: randomBytes(32), master: Buffer.from(keyA, 'utf8') }, settings: { auth: {} } as any });
+    const restored = buildServices({ database: target.database, keys: { jwt: randomBytes(32), audit: randomBytes(32), master: Buffer.from(keyA, 'base64') }, settings: { auth: {} } as any });
     await restored.vault.keyring.unlock();
     const revealed = await restored.vault.credentials.reveal(systemContext(), String(credential.id));
     expect(revealed.secrets).toMatchObject({ password: 'Planted-Secret-77' });

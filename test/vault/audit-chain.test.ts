@@ -32,10 +32,22 @@ describeEachDialect('credential audit chain', (t) => {
     expect(await problem()).toMatchObject({ chain: 'credential_audit_logs', seq: Number(victim.seq) + 1, problem: 'removed' });
     await t().db.insertInto('credential_audit_logs').values(victim).execute();
 
+    // A forged row appended at the end: it links to the tip, but without the key its hash cannot verify.
     const forged = { ...victim, id: '01890000-0000-7000-8000-00000000cafe', seq: Number(all.at(-1)!.seq) + 1, prev_hash: all.at(-1)!.hash, hash: 'e'.repeat(64) };
     await t().db.insertInto('credential_audit_logs').values(forged).execute();
-    expect(await problem()).toMatchObject({ chain: 'credential_audit_logs', id: forged.id });
+    expect(await problem()).toMatchObject({ chain: 'credential_audit_logs', seq: forged.seq, id: forged.id, problem: 'altered' });
     await t().db.deleteFrom('credential_audit_logs').where('id', '=', forged.id).execute();
+    expect((await verify()).ok).toBe(true);
+
+    // A row replayed into the middle: later rows renumbered to make room, the copy keeps its original links and hash.
+    const later = all.filter((r) => Number(r.seq) > Number(victim.seq)).sort((x, y) => Number(y.seq) - Number(x.seq));
+    for (const r of later) await t().db.updateTable('credential_audit_logs').set({ seq: Number(r.seq) + 1 }).where('id', '=', r.id).execute();
+    const replayed = { ...victim, id: '01890000-0000-7000-8000-00000000beef', seq: Number(victim.seq) + 1 };
+    await t().db.insertInto('credential_audit_logs').values(replayed).execute();
+    expect(await problem()).toMatchObject({ chain: 'credential_audit_logs', seq: replayed.seq, id: replayed.id, problem: 'inserted' });
+    await t().db.deleteFrom('credential_audit_logs').where('id', '=', replayed.id).execute();
+    for (const r of later.reverse()) await t().db.updateTable('credential_audit_logs').set({ seq: Number(r.seq) }).where('id', '=', r.id).execute();
+    expect((await verify()).ok).toBe(true);
 
     await t().db.deleteFrom('credential_audit_logs').where('id', '=', all.at(-1)!.id).execute();
     expect(await problem()).toMatchObject({ chain: 'credential_audit_logs', problem: 'truncated' });

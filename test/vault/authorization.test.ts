@@ -97,15 +97,36 @@ describeEachDialect('credential authorization', (t) => {
     expect((await a.get(`/api/credentials/${id}`, viewer.headers)).statusCode).toBe(404);
   });
 
-  it('a read-only API key may reveal but never change; its machine is recorded', async () => {
+  it('API keys: a read-only key stops at metadata, `reveal` must be granted as a scope, and no key mints a scope it lacks; its machine is recorded', async () => {
     const machine = (await t().app.inject({ method: 'POST', url: '/api/machines', headers: t().adminHeaders, payload: build.machine() })).json().id;
-    const key = await t().app.inject({ method: 'POST', url: '/api/api-keys', headers: t().adminHeaders, payload: { name: 'ro', scopes: ['read'], machine_id: machine } });
-    expect(key.statusCode).toBe(201);
-    const headers = { authorization: `Bearer ${key.json().key}` };
+    const mint = async (scopes: string[] | null, headers: Headers = t().adminHeaders) =>
+      t().app.inject({ method: 'POST', url: '/api/api-keys', headers, payload: { name: `k-${scopes?.join('-') ?? 'full'}`, scopes, machine_id: machine } });
+    const bearer = async (scopes: string[] | null) => {
+      const key = await mint(scopes);
+      expect(key.statusCode).toBe(201);
+      return { id: key.json().id as string, headers: { authorization: `Bearer ${key.json().key}` } };
+    };
     const id = (await a.create(credentialBody())).json().id;
-    expect((await a.reveal(id, {}, headers)).statusCode).toBe(200);
-    expect((await a.patch(id, { notes: 'no' }, headers)).statusCode).toBe(403);
+    const [ro, rw, roReveal, full] = [await bearer(['read']), await bearer(['read', 'write']), await bearer(['read', 'reveal']), await bearer(null)];
+
+    // Hooks and MCP keys with ["read"] (or even ["read","write"]) never decrypt.
+    expect(await statuses(id, ro.headers)).toEqual({ get: 200, versions: 200, history: 200, reveal: 403, totp: 403, grants: 403, patch: 403 });
+    const refused = await a.reveal(id, {}, rw.headers);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain('PLANTED');
+    expect((await a.get(`/api/credentials/${id}/totp`, rw.headers)).statusCode).toBe(403);
+    expect((await a.patch(id, { notes: 'rw may change' }, rw.headers)).statusCode).toBe(200);
+    // With the reveal scope: reveal and TOTP, still no change; a key without scopes has the user's full rights.
+    expect(await statuses(id, roReveal.headers)).toEqual({ ...ALL(200), grants: 403, patch: 403 });
+    expect((await a.reveal(id, {}, full.headers)).statusCode).toBe(200);
+    expect((await auditRowsOf(t(), id)).filter((r) => r.action === 'reveal' || r.action === 'totp').map((r) => r.actor_id))
+      .toEqual([roReveal.id, roReveal.id, full.id]);
+
+    // A key cannot widen itself: a write key without reveal cannot mint one with it.
+    expect((await mint(['read', 'write', 'reveal'], rw.headers)).statusCode).toBe(403);
+    expect((await mint(['read', 'write'], rw.headers)).statusCode).toBe(201);
+
     const reveal = (await auditRowsOf(t(), id)).find((r) => r.action === 'reveal')!;
-    expect(reveal).toMatchObject({ actor_type: 'api_key', actor_id: key.json().id, user_id: t().admin.id, machine_id: machine });
+    expect(reveal).toMatchObject({ actor_type: 'api_key', actor_id: roReveal.id, user_id: t().admin.id, machine_id: machine });
   });
 });

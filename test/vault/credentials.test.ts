@@ -1,11 +1,12 @@
 import { expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
+import { SECRET_FIELDS } from '../../src/modules/vault/entity.js';
 import { decryptCount } from '../../src/vault/aead.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { seedParents } from '../support/msp.js';
 import { api, auditRowsOf, credentialBody } from './support.js';
 
-const SECRETS = ['password', 'api_key', 'client_secret', 'token', 'connection_string', 'private_key', 'totp_secret', 'secret_notes'];
+const SECRETS = SECRET_FIELDS;
 
 describeEachDialect('credentials', (t) => {
   const a = api(t);
@@ -73,6 +74,17 @@ describeEachDialect('credentials', (t) => {
     expect((await a.reveal(id, { version: 9 })).statusCode).toBe(404);
     // A metadata-only change makes no version.
     expect((await a.patch(id, { username: 'someone-else' })).json().secret_version).toBe(3);
+
+    // An older version's ciphertext swapped into the current row (same key, same field) does not open: the AAD binds the version.
+    const v1 = await t().db.selectFrom('credential_versions').selectAll().where('credential_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow();
+    const row = await t().db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(v1.kid).toBe(row.kid);
+    await t().db.updateTable('credentials').set({ password_enc: v1.password_enc }).where('id', '=', id).execute();
+    const swapped = await a.reveal(id);
+    expect(swapped.json()).toMatchObject({ status: 500, code: 'decrypt_failed' });
+    expect(swapped.body).not.toContain(body.password);
+    await t().db.updateTable('credentials').set({ password_enc: row.password_enc }).where('id', '=', id).execute();
+    expect((await a.reveal(id)).json().secrets.password).toBe('second-PLANTED-password');
   });
 
   it('gives the current TOTP code, audited, and refuses a credential without a seed', async () => {
@@ -137,6 +149,23 @@ describeEachDialect('credentials', (t) => {
     const keys = await t().db.selectFrom('vault_data_keys').selectAll().where('scope', '=', p.client_id).execute();
     expect(keys).toHaveLength(1);
     for (const r of results) expect((await a.reveal(r.json().id)).statusCode).toBe(200);
+  });
+
+  it('a client holding credentials cannot be deleted (409 naming them): nothing cascades past the credential audit and restrictions', async () => {
+    const p = await seedParents(t());
+    const tech = await t().makeUser('technician');
+    const id = (await a.create(credentialBody({ client_id: p.client_id, restricted: true }))).json().id;
+    await a.patch(id, { password: 'PLANTED-second' });
+    const res = await a.del(`/api/clients/${p.client_id}`, tech.headers);
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'still_referenced', errors: [{ path: 'credentials' }] });
+    expect(res.json().detail).toContain('1 credential (client_id)');
+    expect(await t().db.selectFrom('credentials').select('id').where('id', '=', id).executeTakeFirst()).toBeTruthy();
+    expect(await t().db.selectFrom('credential_versions').select('id').where('credential_id', '=', id).execute()).toHaveLength(1);
+    // Once its credentials are deleted (each audited), the client goes.
+    expect((await a.del(`/api/credentials/${id}`)).statusCode).toBe(204);
+    expect((await auditRowsOf(t(), id)).at(-1)!.action).toBe('delete');
+    expect((await a.del(`/api/clients/${p.client_id}`, tech.headers)).statusCode).toBe(204);
   });
 
   it('refuses an empty reason', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { credentialAad } from '../../src/vault/aad.js';
-import { DecryptError, decryptCount, open, parseEnvelope, seal } from '../../src/vault/aead.js';
+import { credentialAad, dataKeyAad } from '../../src/vault/aad.js';
+import { unwrapDataKey, VaultKeyError, wrapDataKey } from '../../src/modules/vault/keyring.js';
+import { DecryptError, decryptCount, open, openBytes, parseEnvelope, seal } from '../../src/vault/aead.js';
 import { deriveMasterKey, matchesKeyCheck } from '../../src/vault/master-key.js';
 import { SECRET_FIELDS } from '../../src/modules/vault/entity.js';
 import { openSecrets, sealSecrets } from '../../src/modules/vault/secrets.js';
@@ -10,7 +11,7 @@ const key = randomBytes(32);
 const kid = '01900000-0000-7000-8000-000000000001';
 const client = '01900000-0000-7000-8000-0000000000c1';
 const cred = '01900000-0000-7000-8000-0000000000a1';
-const aad = credentialAad(client, cred, 'password', kid);
+const aad = credentialAad(client, cred, 'password', kid, 1);
 
 /** Flips one bit of one base64 part of an envelope. */
 function flip(stored: string, part: 'nonce' | 'ct' | 'tag'): string {
@@ -23,7 +24,7 @@ function flip(stored: string, part: 'nonce' | 'ct' | 'tag'): string {
 describe('AES-256-GCM envelopes', () => {
   it('round-trips every secret field, unicode and long values included', () => {
     const secrets = Object.fromEntries(SECRET_FIELDS.map((f, i) => [f, `${f}-välue-🔑-${'x'.repeat(i * 1000)}`]));
-    const place = { client_id: client, credential_id: cred };
+    const place = { client_id: client, credential_id: cred, version: 1 };
     const sealed = sealSecrets(key, kid, place, secrets);
     expect(Object.keys(sealed).sort()).toEqual(SECRET_FIELDS.map((f) => `${f}_enc`).sort());
     for (const v of Object.values(sealed)) for (const s of Object.values(secrets)) expect(v).not.toContain(s);
@@ -51,16 +52,29 @@ describe('AES-256-GCM envelopes', () => {
     expect(out).toBeUndefined();
   });
 
-  it('refuses a ciphertext moved to another row, field, client or key id', () => {
+  it('refuses a ciphertext moved to another row, field, client, key id or secret version', () => {
     const stored = seal(key, kid, 'hunter2', aad);
     for (const other of [
-      credentialAad(client, '01900000-0000-7000-8000-0000000000a2', 'password', kid),
-      credentialAad(client, cred, 'api_key', kid),
-      credentialAad('01900000-0000-7000-8000-0000000000c2', cred, 'password', kid),
-      credentialAad(null, cred, 'password', kid),
-      credentialAad(client, cred, 'password', '01900000-0000-7000-8000-000000000002'),
+      credentialAad(client, '01900000-0000-7000-8000-0000000000a2', 'password', kid, 1),
+      credentialAad(client, cred, 'api_key', kid, 1),
+      credentialAad('01900000-0000-7000-8000-0000000000c2', cred, 'password', kid, 1),
+      credentialAad(null, cred, 'password', kid, 1),
+      credentialAad(client, cred, 'password', '01900000-0000-7000-8000-000000000002', 1),
+      credentialAad(client, cred, 'password', kid, 2),
     ]) expect(() => open(key, stored, other)).toThrow(DecryptError);
     expect(() => open(randomBytes(32), stored, aad)).toThrow(DecryptError);
+  });
+
+  it('wraps data keys as raw bytes: 32 bytes in, the same 32 bytes out, never a string in between', () => {
+    const master = deriveMasterKey(randomBytes(32));
+    const dek = randomBytes(32);
+    const row = { id: kid, scope: client, version: 3, wrapped: wrapDataKey(master, client, 3, kid, dek) };
+    expect(openBytes(master.key, row.wrapped, dataKeyAad(client, 3, kid))).toHaveLength(32);
+    expect(unwrapDataKey(master, row).equals(dek)).toBe(true);
+    expect(() => unwrapDataKey(master, { ...row, version: 4 })).toThrow(VaultKeyError);
+    // A wrapped value that is not a 32-byte key (e.g. the old base64 text form) is refused, not used.
+    const text = { ...row, wrapped: seal(master.key, 'kek', dek.toString('base64'), dataKeyAad(client, 3, kid)) };
+    expect(() => unwrapDataKey(master, text)).toThrow(VaultKeyError);
   });
 
   it('refuses malformed envelopes cleanly', () => {

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { systemContext } from '../../src/core/context.js';
+import { dialectOf } from '../../src/db/dialect.js';
 import { rewrapDataKeys } from '../../src/modules/vault/master-rotation.js';
 import { rotateDataKeys } from '../../src/modules/vault/rotation.js';
 import { vaultStatus } from '../../src/modules/vault/status.js';
 import { deriveMasterKey } from '../../src/vault/master-key.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { seedParents } from '../support/msp.js';
-import { auditRowsOf, credentialBody } from './support.js';
+import { auditRowsOf, credentialBody, testSettings } from './support.js';
 
 const ctx = systemContext('test');
 /** What one credential must reveal: its current password, its first one, and an api_key that never changes. */
@@ -109,8 +110,8 @@ describeEachDialect('key rotation', (t) => {
     expect(await t().db.selectFrom('credentials').selectAll().orderBy('id').execute()).toEqual(credentialsBefore);
     expect((await vaultStatus(t().db)).master!.fingerprint).toBe(deriveMasterKey(newSecret).fingerprint);
 
-    const settings = { accessTokenTtl: 900, refreshTokenTtl: 86_400, bodyLimit: 1 << 20, trustProxy: false, auth: { maxFailures: 5, lockoutSeconds: 60, rateLimitPerMinute: 100 } };
-    const database = { db: t().db, dialect: 'sqlite' as const, close: async () => {} };
+    const settings = testSettings;
+    const database = { db: t().db, dialect: dialectOf(t().db), close: async () => {} };
     const withNew = await buildApp({ database, keys: { ...t().keys, master: newSecret }, settings });
     for (const [id, e] of expected) expect((await withNew.services.vault.credentials.reveal(ctx, id)).secrets.password).toBe(e.current);
     await withNew.close();

@@ -3,6 +3,9 @@ import type { TestApp } from '../support/app.js';
 
 const rand = () => randomBytes(6).toString('hex');
 
+/** App settings for tests that build a second app on a test database. */
+export const testSettings = { accessTokenTtl: 900, refreshTokenTtl: 86_400, bodyLimit: 1 << 20, trustProxy: false, auth: { maxFailures: 5, lockoutSeconds: 60, rateLimitPerMinute: 100 } };
+
 /** A credential body with a distinctive value in every secret field, so a leak of any one is findable. */
 export function credentialBody(o: Record<string, unknown> = {}) {
   const tag = rand();

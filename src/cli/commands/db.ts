@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.js';
 import { createDb } from '../../db/database.js';
 import { migrateToLatest, migrationStatus } from '../../db/migrator.js';
 import { redactUrl } from '../../db/url.js';
+import { loadKeys, masterKeyCheck } from '../../runtime.js';
 import { printJson, printTable } from '../output.js';
 
 export function dbCommands(program: Command): void {
@@ -11,6 +12,7 @@ export function dbCommands(program: Command): void {
     const config = loadConfig();
     const database = createDb(config.databaseUrl);
     try {
+      await masterKeyCheck(loadKeys(config).master)(database.db); // a wrong master key changes nothing, not even the schema
       const applied = await migrateToLatest(database.db);
       process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'Already up to date\n');
     } finally {

@@ -9,11 +9,8 @@ import { deriveMasterKey } from '../../vault/master-key.js';
 import { printJson, printTable } from '../output.js';
 import { withServerServices } from '../server-context.js';
 
-/**
- * The key behind a key text, read the way runtime.ts reads it: a key file holds base64 bytes,
- * CLAUDETOOLS_MASTER_KEY is taken as its UTF-8 text.
- */
-const secretOf = (text: string, viaEnv: boolean) => (viaEnv ? Buffer.from(text, 'utf8') : Buffer.from(text, 'base64'));
+/** The key behind a key text: base64 bytes, in the key file and in CLAUDETOOLS_MASTER_KEY alike. */
+const secretOf = (text: string) => Buffer.from(text, 'base64');
 
 /** Vault administration on the server's own database (run it where the server's config and keys are). */
 export function vaultCommands(program: Command): void {
@@ -48,7 +45,7 @@ export function vaultCommands(program: Command): void {
       // The new key is on disk before the database commits to it, so a crash never loses it; a rerun reuses it.
       const nextFile = `${keyFile}.next`;
       if (!existsSync(nextFile)) writeFileSync(nextFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-      const next = deriveMasterKey(secretOf(readFileSync(nextFile, 'utf8').trim(), viaEnv));
+      const next = deriveMasterKey(secretOf(readFileSync(nextFile, 'utf8').trim()));
       let rewrapped = 0;
       if (!(await vaultUses(s.db, next))) {
         await s.vault.keyring.unlock();

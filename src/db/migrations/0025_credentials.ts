@@ -12,7 +12,7 @@ const SECRET_COLUMNS = ['password', 'api_key', 'client_secret', 'token', 'connec
 export async function up(db: Kysely<any>): Promise<void> {
   let credentials = db.schema.createTable('credentials')
     .addColumn('id', t.id, (c) => c.primaryKey())
-    .addColumn('client_id', t.id, (c) => c.references('clients.id').onDelete('cascade'))
+    .addColumn('client_id', t.id, (c) => c.references('clients.id').onDelete('restrict'))
     .addColumn('service_id', t.id, (c) => c.references('services.id').onDelete('set null'))
     .addColumn('infrastructure_id', t.id, (c) => c.references('infrastructure.id').onDelete('set null'))
     .addColumn('credential_type', t.string(30), (c) => c.notNull())

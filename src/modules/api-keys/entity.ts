@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { defineEntity } from '../../entities/define-entity.js';
 import { f } from '../../entities/fields.js';
 
-export const API_KEY_SCOPES = ['read', 'write'] as const;
+/**
+ * `read` and `write` as everywhere; `reveal` lets the key decrypt credentials (reveal, TOTP codes). A key with
+ * scopes but without `reveal` stops at credential metadata; a key without scopes has its user's full rights.
+ */
+export const API_KEY_SCOPES = ['read', 'write', 'reveal'] as const;
 
 /** API keys for machines, hooks and MCP. The secret is shown once at creation; only its hash is kept. */
 export const ApiKey = defineEntity({
@@ -14,7 +18,7 @@ export const ApiKey = defineEntity({
     prefix: f.text({ max: 32 }).readOnly().describe('The key id: the part after ct_, safe to show'),
     key_hash: f.text({ max: 128 }).hidden().readOnly(),
     scopes: f.json(z.array(z.enum(API_KEY_SCOPES)).min(1)).optional()
-      .describe('Narrower rights than the user\'s: ["read"] makes a read-only key; null means the user\'s full rights'),
+      .describe('Narrower rights than the user\'s: ["read"] makes a read-only key; add "reveal" to let it reveal credentials and TOTP codes (without it, credential metadata only); null means the user\'s full rights'),
     last_used_at: f.timestamp().optional().readOnly(),
     expires_at: f.timestamp().optional().immutable().describe('After this time the key is refused'),
     revoked_at: f.timestamp().optional().readOnly(),

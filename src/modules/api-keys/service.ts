@@ -6,14 +6,14 @@ import type { CrudDeps } from '../../entities/crud-service.js';
 import { assertAccess, requireActor } from '../../entities/policy.js';
 import * as repo from '../../entities/repository.js';
 import { newApiKey } from '../auth/tokens.js';
-import { ApiKey } from './entity.js';
+import { ApiKey, type API_KEY_SCOPES } from './entity.js';
 
 type ApiKeyRow = ReturnType<typeof ApiKey.decode>;
 
 export interface CreateApiKeyInput {
   name: string;
   machine_id?: string | null;
-  scopes?: ('read' | 'write')[] | null;
+  scopes?: (typeof API_KEY_SCOPES)[number][] | null;
   expires_at?: string | null;
   /** Admins may create a key for another user. */
   user_id?: string;
@@ -37,6 +37,10 @@ export function createApiKeyService({ db, audit, clock }: CrudDeps) {
       const userId = input.user_id ?? actor.user_id;
       if (userId !== actor.user_id && actor.role !== 'admin') throw AppError.forbidden('Only admins create keys for other users');
       const scopes = actor.scopes && !input.scopes ? actor.scopes : input.scopes ?? null;
+      // Nor mint a scope it does not hold (a write key without reveal cannot make one with it).
+      if (actor.scopes && scopes && scopes.some((sc) => !actor.scopes!.includes(sc))) {
+        throw AppError.forbidden('An API key cannot create a key with scopes it does not hold', 'insufficient_scope');
+      }
       if (input.expires_at && new Date(input.expires_at) <= clock.now()) {
         throw AppError.validation([{ path: 'expires_at', message: 'must be in the future' }]);
       }

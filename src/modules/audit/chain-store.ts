@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { dialectOf } from '../../db/dialect.js';
+import { rowLock } from '../../db/dialect.js';
 import { ChainVerifier, chainHash, normalizeRow, type ChainVerification } from './chain.js';
 
 /**
@@ -9,7 +9,7 @@ import { ChainVerifier, chainHash, normalizeRow, type ChainVerification } from '
 export async function appendToChain(trx: Kysely<any>, key: Buffer, chain: string, row: Record<string, unknown> & { id: string }): Promise<void> {
   // Locking the chain's head row serializes appends across connections and servers.
   const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain)
-    .$if(dialectOf(trx) !== 'sqlite', (q) => q.forUpdate())
+    .$call(rowLock(trx))
     .executeTakeFirstOrThrow();
   const linked = { ...row, seq: Number(head.seq) + 1, prev_hash: head.hash };
   const hash = chainHash(key, head.hash, normalizeRow(linked));

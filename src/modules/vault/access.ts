@@ -9,11 +9,17 @@ export type Level = (typeof LEVELS)[number];
 export const atLeast = (level: Level | null, need: Level): boolean => level !== null && LEVELS.indexOf(level) >= LEVELS.indexOf(need);
 const lower = (a: Level, b: Level): Level => (LEVELS.indexOf(a) <= LEVELS.indexOf(b) ? a : b);
 
-/** The most a role (and API key scope) allows on any credential: viewers only see metadata; read-only keys never change. */
+/** Whether the actor may decrypt at all: users and unscoped API keys yes; a scoped API key only with the `reveal` scope. */
+export const mayReveal = (ctx: RequestContext): boolean => !ctx.actor?.scopes || ctx.actor.scopes.includes('reveal');
+
+/**
+ * The most a role (and API key scope) allows on any credential: viewers only see metadata; read-only keys never
+ * change; keys without the `reveal` scope never decrypt (a write key without it manages but does not reveal: see mayReveal).
+ */
 function roleCap(ctx: RequestContext): Level {
   const actor = ctx.actor!;
   if (actor.role === 'viewer') return 'view';
-  if (actor.scopes && !actor.scopes.includes('write')) return 'reveal';
+  if (actor.scopes && !actor.scopes.includes('write')) return mayReveal(ctx) ? 'reveal' : 'view';
   return 'manage';
 }
 

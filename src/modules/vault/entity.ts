@@ -21,8 +21,8 @@ export const hasFlag = (field: SecretField) => (field === 'totp_secret' ? 'has_t
 export const Credential = defineEntity({
   name: 'credential', plural: 'credentials', table: 'credentials',
   fields: {
-    client_id: f.ref('clients', { onDelete: 'cascade' }).optional().immutable()
-      .describe('The client it belongs to (null: a global credential). Fixed at creation: the secrets are encrypted under this client\'s key'),
+    client_id: f.ref('clients', { onDelete: 'restrict' }).optional().immutable()
+      .describe('The client it belongs to (null: a global credential); a client holding credentials cannot be deleted. Fixed at creation: the secrets are encrypted under this client\'s key'),
     service_id: f.ref('services', { onDelete: 'set null' }).optional(),
     infrastructure_id: f.ref('infrastructure', { onDelete: 'set null' }).optional(),
     credential_type: f.enum(['password', 'api_key', 'oauth_client', 'ssh_key', 'certificate', 'connection_string', 'token', 'other']).default('password'),
@@ -68,8 +68,11 @@ export const CredentialListQuery = Credential.schemas.listQuery.extend({
     .describe('Only credentials that expire before this time'),
 });
 
+/** Why a secret is revealed (reveal body, TOTP query); recorded in the credential audit log. */
+export const RevealReason = z.string().trim().min(1).max(500).optional().describe('Why you need it; recorded in the credential audit log');
+
 export const RevealBody = z.strictObject({
-  reason: z.string().trim().min(1).max(500).optional().describe('Why you need it; recorded in the credential audit log'),
+  reason: RevealReason,
   version: z.number().int().min(1).optional().describe('An earlier secret version (see /versions); default the current one'),
 }).nullish();
 

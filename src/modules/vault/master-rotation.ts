@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
-import { dialectOf } from '../../db/dialect.js';
+import { rowLock } from '../../db/dialect.js';
 import { matchesKeyCheck, type MasterKey } from '../../vault/master-key.js';
-import { unwrapDataKey, VaultKeyError, wrapDataKey, type StoredDataKey } from './keyring.js';
+import { lockScopeKeys, unwrapDataKey, VaultKeyError, wrapDataKey, type StoredDataKey } from './keyring.js';
 
 /**
  * `claudetools vault rotate-master`: re-wraps every data key under a new master key and stores the new
@@ -12,9 +12,12 @@ import { unwrapDataKey, VaultKeyError, wrapDataKey, type StoredDataKey } from '.
 export async function rewrapDataKeys(db: Kysely<any>, from: MasterKey, to: MasterKey, clock: Clock): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const check = await trx.selectFrom('vault_master').selectAll().where('id', '=', 'master')
-      .$if(dialectOf(trx) !== 'sqlite', (q) => q.forUpdate()).executeTakeFirst();
+      .$call(rowLock(trx)).executeTakeFirst();
     if (!check || !matchesKeyCheck(from, check.key_check)) throw new VaultKeyError('The current master key does not match this database\'s vault; nothing was changed.');
-    const keys = await trx.selectFrom('vault_data_keys').selectAll().execute();
+    // Read after the key-check row's lock was granted, so a data key made while this waited is re-wrapped too;
+    // locked the way every other key locker locks them (see lockScopeKeys).
+    const scopes = (await trx.selectFrom('vault_data_keys').select('scope').distinct().execute()).map((r) => String(r.scope));
+    const keys = await lockScopeKeys(trx, scopes, 'update');
     for (const k of keys) {
       const plain = unwrapDataKey(from, k as StoredDataKey);
       await trx.updateTable('vault_data_keys').set({ wrapped: wrapDataKey(to, k.scope, Number(k.version), k.id, plain) }).where('id', '=', k.id).execute();

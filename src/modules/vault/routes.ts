@@ -6,7 +6,7 @@ import { IdParams } from '../../entities/define-entity.js';
 import { route } from '../../http/route.js';
 import { LEVELS } from './access.js';
 import { CREDENTIAL_ACTIONS } from './credential-audit.js';
-import { CredentialCreate, CredentialListQuery, CredentialMeta, CredentialUpdate, RevealBody, Revealed, SECRET_FIELDS, hasFlag } from './entity.js';
+import { CredentialCreate, CredentialListQuery, CredentialMeta, CredentialUpdate, RevealBody, RevealReason, Revealed, SECRET_FIELDS, hasFlag } from './entity.js';
 import type { VaultServices } from './index.js';
 
 const tag = 'Credentials';
@@ -47,7 +47,7 @@ export function vaultRoutes(app: FastifyInstance, v: VaultServices) {
     params: IdParams, body: RevealBody, response: Revealed,
     handler: async ({ ctx, params, body, reply }) => { noStore(reply); return c.reveal(ctx, params.id, body ?? {}); } });
   route(app, { method: 'GET', url: '/api/credentials/:id/totp', tag, summary: 'The current TOTP code (reveal permission; audited)', params: IdParams,
-    query: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }),
+    query: z.strictObject({ reason: RevealReason }),
     response: z.object({ id: z.string(), code: z.string(), digits: z.number().int(), period: z.number().int(), expires_in: z.number().int() }),
     handler: async ({ ctx, params, query, reply }) => { noStore(reply); return c.totp(ctx, params.id, query); } });
   route(app, { method: 'GET', url: '/api/credentials/:id/versions', tag, summary: 'Secret versions of a credential (metadata only)', params: IdParams,

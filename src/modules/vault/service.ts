@@ -3,17 +3,19 @@ import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
+import { rowLock } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import { checkReferences, parseInput } from '../../entities/crud-service.js';
 import { withDefaults } from '../../entities/define-entity.js';
 import { assertAccess, clientLimit } from '../../entities/policy.js';
 import * as repo from '../../entities/repository.js';
 import type { AuditService } from '../audit/service.js';
-import { atLeast, levelFor, visibleCondition, type Level } from './access.js';
+import { unlinkCredential } from '../security-incidents/service.js';
+import { atLeast, levelFor, mayReveal, visibleCondition, type Level } from './access.js';
 import type { CredentialAudit } from './credential-audit.js';
 import { Credential, CredentialCreate, CredentialUpdate, encColumn, hasFlag, SECRET_FIELDS, type SecretField } from './entity.js';
 import type { Keyring } from './keyring.js';
-import { encryptedColumns, openSecrets, sealSecrets, type Secrets } from './secrets.js';
+import { encryptedColumns, openSecrets, placeOf, sealSecrets, type Secrets } from './secrets.js';
 import { assertValidTotpSeed, currentCode } from './totp.js';
 
 export interface CredentialDeps {
@@ -25,6 +27,10 @@ export interface CredentialDeps {
   /** Reveal and TOTP refuse a request without a reason (CLAUDETOOLS_VAULT_REQUIRE_REASON). */
   requireReason: boolean;
 }
+
+/** Locks a credential row for the rest of the transaction (MariaDB, PostgreSQL): updates and rotation batches take turns. */
+export const lockCredential = (trx: Kysely<any>, id: string) =>
+  trx.selectFrom('credentials').select('id').where('id', '=', id).$call(rowLock(trx)).execute();
 
 type Row = Record<string, unknown>;
 
@@ -45,7 +51,6 @@ export function credentialMeta(row: Row) {
   return { ...Credential.decode(row), ...flags };
 }
 
-const place = (row: Row) => ({ client_id: (row.client_id as string | null) ?? null, credential_id: String(row.id) });
 
 /**
  * Credentials: metadata through the generic repository (client scope, filters, search), secrets sealed
@@ -54,6 +59,8 @@ const place = (row: Row) => ({ client_id: (row.client_id as string | null) ?? nu
  */
 export function createCredentialService(deps: CredentialDeps) {
   const { db, audit, credentialAudit, keyring, clock } = deps;
+  /** Tests only: runs inside a secret write's transaction, after its data key was chosen and before anything is written. */
+  const testHooks: { beforeWrite?: () => Promise<void> | void } = {};
   const now = () => clock.now().toISOString();
 
   /** The row if the actor may see it (404 otherwise) and holds `need` on it (403 otherwise). */
@@ -63,6 +70,11 @@ export function createCredentialService(deps: CredentialDeps) {
     if (!row || !level) throw AppError.notFound('credential', id);
     if (!atLeast(level, need)) throw AppError.forbidden(`You need the ${need} permission on this credential`, 'permission_required');
     return { row, level };
+  }
+
+  /** Reveal and TOTP decrypt: an API key needs the `reveal` scope for them, whatever its user may do. */
+  function checkRevealScope(ctx: RequestContext) {
+    if (!mayReveal(ctx)) throw AppError.forbidden('This API key lacks the reveal scope: it sees credential metadata only', 'insufficient_scope');
   }
 
   function checkReason(reason: string | undefined) {
@@ -83,7 +95,7 @@ export function createCredentialService(deps: CredentialDeps) {
   /** Decrypts a stored row's secrets (current or a version) outside any transaction: the key lookup may query. */
   async function openRow(credential: Row, source: Row) {
     const key = await keyring.keyById(String(source.kid));
-    return openSecrets(key, String(source.kid), place(credential), source);
+    return openSecrets(key, String(source.kid), placeOf(credential, source), source);
   }
 
   return {
@@ -119,15 +131,18 @@ export function createCredentialService(deps: CredentialDeps) {
       const clientId = (meta.client_id as string | null) ?? null;
       // Refused before the bucket's first data key could be made: a refused write changes nothing.
       await checkReferences(Credential, ctx, db, meta);
-      const dataKey = await keyring.activeKey(clientId);
+      await keyring.activeKey(clientId);
       const id = newId();
       const at = now();
       const setSecrets = SECRET_FIELDS.filter((f) => secrets[f] != null);
       return db.transaction().execute(async (trx) => {
         await checkReferences(Credential, ctx, trx, meta);
+        // Read the key in the write's own transaction, under the keys' shared lock: a rotation cannot retire it before this commits.
+        const dataKey = await keyring.lockActiveKey(trx, clientId);
+        await testHooks.beforeWrite?.();
         await repo.insertRow(trx, Credential, {
           id, ...meta, kid: dataKey.kid, secret_version: 1, last_rotated_at: setSecrets.length ? at : null,
-          ...sealSecrets(dataKey.key, dataKey.kid, { client_id: clientId, credential_id: id }, secrets), created_at: at, updated_at: at,
+          ...sealSecrets(dataKey.key, dataKey.kid, { client_id: clientId, credential_id: id, version: 1 }, secrets), created_at: at, updated_at: at,
         });
         if (meta.restricted) await keepCreatorAccess(trx, ctx, id);
         const created = credentialMeta((await repo.findById(trx, Credential, id))!);
@@ -143,23 +158,32 @@ export function createCredentialService(deps: CredentialDeps) {
       assertValidTotpSeed(secrets.totp_secret);
       const changedSecrets = SECRET_FIELDS.filter((f) => secrets[f] !== undefined);
       const { row: existing } = await load(ctx, id, 'manage');
-      // The data key is fetched before the transaction: making a bucket's first key may need its own write.
-      const dataKey = changedSecrets.length ? await keyring.activeKey((existing.client_id as string | null) ?? null) : null;
+      // Makes the bucket's first data key if need be (its own write, so before the transaction).
+      if (changedSecrets.length) await keyring.activeKey((existing.client_id as string | null) ?? null);
       return db.transaction().execute(async (trx) => {
+        await lockCredential(trx, id);
         const { row: current } = await load(ctx, id, 'manage', trx);
         const before = credentialMeta(current);
         await checkReferences(Credential, ctx, trx, { ...Credential.decode(current), ...meta });
         const at = now();
         const columns: Row = { ...meta };
-        if (dataKey) {
+        if (changedSecrets.length) {
+          const dataKey = await keyring.lockActiveKey(trx, (current.client_id as string | null) ?? null);
+          await testHooks.beforeWrite?.();
+          // Nothing is written under another key than the active one: when a rotation moved the active key on,
+          // the replaced version is re-sealed with it too. The kept secrets are always re-sealed: the AAD binds the version.
+          const moved = current.kid !== dataKey.kid;
+          const previous = openSecrets(await keyring.keyById(String(current.kid), trx), String(current.kid), placeOf(current), current);
+          const previousColumns = moved
+            ? { ...encryptedColumns({}), ...sealSecrets(dataKey.key, dataKey.kid, placeOf(current), previous) }
+            : encryptedColumns(current);
           await trx.insertInto('credential_versions').values({
-            id: newId(), credential_id: id, version: Number(current.secret_version), kid: current.kid, ...encryptedColumns(current),
+            id: newId(), credential_id: id, version: Number(current.secret_version), kid: moved ? dataKey.kid : current.kid, ...previousColumns,
             created_at: (current.last_rotated_at as string | null) ?? String(current.created_at), replaced_at: at, replaced_by: ctx.actor?.user_id ?? null,
           }).execute();
-          // One key per row: when the active key moved on (a rotation), the untouched secrets move with it.
-          const kept = current.kid !== dataKey.kid ? openSecrets(await keyring.keyById(String(current.kid), trx), String(current.kid), place(current), current) : {};
-          Object.assign(columns, sealSecrets(dataKey.key, dataKey.kid, place(current), { ...kept, ...secrets }), {
-            kid: dataKey.kid, secret_version: Number(current.secret_version) + 1, last_rotated_at: at,
+          const nextVersion = Number(current.secret_version) + 1;
+          Object.assign(columns, sealSecrets(dataKey.key, dataKey.kid, { ...placeOf(current), version: nextVersion }, { ...previous, ...secrets }), {
+            kid: dataKey.kid, secret_version: nextVersion, last_rotated_at: at,
           });
         }
         if (!Object.keys(columns).length) return before;
@@ -177,8 +201,11 @@ export function createCredentialService(deps: CredentialDeps) {
     async remove(ctx: RequestContext, id: string) {
       assertAccess(ctx, Credential.access.write, true);
       await db.transaction().execute(async (trx) => {
+        await lockCredential(trx, id);
         const { row } = await load(ctx, id, 'manage', trx);
         await repo.deleteRow(trx, Credential, id);
+        await unlinkCredential(trx, id, now(), (incidentId, from, to) =>
+          audit.record(trx, ctx, { action: 'update', entity: 'security_incidents', entity_id: incidentId, changes: { credential_ids: { from, to } } }));
         await audit.record(trx, ctx, { action: 'delete', entity: 'credentials', entity_id: id, changes: credentialMeta(row) });
         await credentialAudit.record(trx, ctx, { credential_id: id, action: 'delete', details: { service_name: row.service_name } });
       });
@@ -188,6 +215,7 @@ export function createCredentialService(deps: CredentialDeps) {
     async reveal(ctx: RequestContext, id: string, opts: { reason?: string; version?: number } = {}) {
       checkReason(opts.reason);
       const { row } = await load(ctx, id, 'reveal');
+      checkRevealScope(ctx);
       const current = Number(row.secret_version);
       const version = opts.version ?? current;
       const source = version === current ? row
@@ -204,8 +232,9 @@ export function createCredentialService(deps: CredentialDeps) {
     async totp(ctx: RequestContext, id: string, opts: { reason?: string } = {}) {
       checkReason(opts.reason);
       const { row } = await load(ctx, id, 'reveal');
+      checkRevealScope(ctx);
       if (row.totp_secret_enc == null) throw AppError.unprocessable('This credential has no TOTP secret', [{ path: 'totp_secret', message: 'not set' }], 'no_totp');
-      const { totp_secret } = await openRow(row, { kid: row.kid, totp_secret_enc: row.totp_secret_enc });
+      const { totp_secret } = await openRow(row, { kid: row.kid, secret_version: row.secret_version, totp_secret_enc: row.totp_secret_enc });
       const code = currentCode(totp_secret!, clock.now());
       await db.transaction().execute((trx) => credentialAudit.record(trx, ctx, { credential_id: id, action: 'totp', reason: opts.reason }));
       return { id, ...code };
@@ -228,6 +257,7 @@ export function createCredentialService(deps: CredentialDeps) {
     },
 
     load,
+    testHooks,
   };
 }
 
