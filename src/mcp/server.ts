@@ -6,12 +6,13 @@ import { mcpEnv } from './env.js';
 import { registerResources } from './resources.js';
 import { registerTool } from './tool.js';
 import { clientTools } from './tools/clients.js';
-import { credentialTools } from './tools/credentials.js';
+import { credentialTools, revealCredential } from './tools/credentials.js';
+import { mayRevealOverMcp } from '../modules/vault/access.js';
 import { memoryTools } from './tools/memory.js';
 import { projectTools } from './tools/projects.js';
 import { workTools } from './tools/work.js';
 
-/** Every tool, in the order tools/list shows them. */
+/** Every tool, in the order tools/list shows them (plus reveal_credential, for keys an admin enabled it for). */
 export const MCP_TOOLS = [...memoryTools, ...projectTools, ...workTools, ...clientTools, ...credentialTools];
 
 const INSTRUCTIONS = 'ClaudeTools keeps memory across sessions and MSP work records (clients, projects, tasks, time, infrastructure). '
@@ -31,6 +32,7 @@ export function buildMcpServer(services: Services, ctx: RequestContext, options:
   const server = new McpServer({ name: 'claudetools', title: 'ClaudeTools', version: APP_VERSION }, { instructions: INSTRUCTIONS });
   const env = mcpEnv(services, ctx, options.onError);
   for (const spec of MCP_TOOLS) registerTool(server, spec, env);
+  if (mayRevealOverMcp(ctx)) registerTool(server, revealCredential, env);
   registerResources(server, env);
   return server;
 }

@@ -14,6 +14,8 @@ const EFFECTS = {
   create: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   update: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   delete: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  /** Hands a secret to the model: marked destructive so clients ask the user before each call. */
+  disclose: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
 } satisfies Record<string, ToolAnnotations>;
 
 export interface ToolSpec<S extends z.ZodObject = z.ZodObject> {

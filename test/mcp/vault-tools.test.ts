@@ -34,6 +34,36 @@ describeEachDialect('MCP vault tools', (t) => {
     expect(otherCredentialId).not.toBe(credentialId);
   });
 
+  it('offers reveal_credential only to a key an admin enabled it for; it needs a reason and is audited', async () => {
+    const keyContext = async (scopes: string[] | null, headers = t().adminHeaders) => {
+      const res = await t().app.inject({ method: 'POST', url: '/api/api-keys', headers, payload: { name: `mcp-${scopes?.join('-') ?? 'full'}`, scopes } });
+      expect(res.statusCode, res.body).toBe(201);
+      return { id: res.json().id as string, ctx: { actor: await t().services.auth.authenticate(`Bearer ${res.json().key}`), request_id: 'mcp-test' } };
+    };
+    const toolNames = async (c: McpTestClient) => (await c.client.listTools()).tools.map((x) => x.name);
+    // Off by default: a full-rights key, and a key that may reveal over REST, get no reveal tool.
+    for (const scopes of [null, ['read', 'reveal']]) {
+      const plain = await connectClient(t(), (await keyContext(scopes)).ctx);
+      expect(await toolNames(plain)).not.toContain('reveal_credential');
+      expect((await plain.call('reveal_credential', { id: credentialId, reason: 'ticket 42' })).isError).toBe(true);
+    }
+    // Only an admin enables it.
+    const technician = await t().makeUser('technician');
+    const refused = await t().app.inject({ method: 'POST', url: '/api/api-keys', headers: technician.headers, payload: { name: 'mine', scopes: ['read', 'mcp_reveal'] } });
+    expect(refused.statusCode).toBe(403);
+
+    const enabled = await keyContext(['read', 'mcp_reveal']);
+    const agent = await connectClient(t(), enabled.ctx);
+    const tools = (await agent.client.listTools()).tools;
+    expect(tools.find((x) => x.name === 'reveal_credential')?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+    expect((await agent.call('reveal_credential', { id: credentialId })).isError).toBe(true);
+    const answer = await agent.ok('reveal_credential', { id: credentialId, reason: 'INC-77: firewall login' });
+    expect(answer).toContain('password: Planted-Mcp-Secret-1');
+    const audit = await t().db.selectFrom('credential_audit_logs').selectAll().where('credential_id', '=', credentialId).where('action', '=', 'reveal').execute() as any[];
+    expect(audit.map((r) => [r.actor_id, r.reason])).toEqual([[enabled.id, 'INC-77: firewall login']]);
+    expect(JSON.stringify(audit)).not.toContain('Planted-Mcp-Secret');
+  });
+
   it('shows open incidents, not resolved ones, in the client overview', async () => {
     const text = await tech.ok('client_overview', { client: acme.short_code });
     expect(text).toMatch(/## Open security incidents \(1\)\n- high · phishing · investigating · detected 2026-03-02 · Invoice phishing mail to accounting · [0-9a-f-]{36}/);

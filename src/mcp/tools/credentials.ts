@@ -40,4 +40,28 @@ export const findCredential = tool({
   },
 });
 
+/**
+ * The reveal tool: only offered to an API key an admin gave the `mcp_reveal` scope (see buildMcpServer),
+ * destructive-annotated so clients confirm each call, a reason always required, and audited like any
+ * reveal through the vault's own service (grants, client scope and the credential audit log apply).
+ */
+export const revealCredential = tool({
+  name: 'reveal_credential',
+  title: 'Reveal a credential\'s secrets (audited)',
+  description: 'Decrypts one credential (by id from find_credential) and returns its secrets. Every call is recorded in the '
+    + 'credential audit log with your reason; only use it when the user asked you to sign in or configure something with it.',
+  input: z.strictObject({
+    id: z.uuid().describe('The credential id (from find_credential)'),
+    reason: z.string().trim().min(3).max(500).describe('Why the secret is needed now, e.g. the ticket or task; recorded in the audit log'),
+    version: z.int().min(1).optional().describe('An earlier secret version; default the current one'),
+  }),
+  effect: 'disclose',
+  async run({ id, reason, version }, env: McpEnv) {
+    const { secrets, version: shown } = await env.services.vault.credentials.reveal(env.ctx, id, { reason, version });
+    const lines = Object.entries(secrets).map(([field, value]) => `${field}: ${value}`);
+    return [`Credential ${id}, secret version ${shown} (this reveal is in the audit log):`, ...(lines.length ? lines : ['(no secrets set)'])].join('\n');
+  },
+});
+
 export const credentialTools = [findCredential];
+

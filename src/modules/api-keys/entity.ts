@@ -5,8 +5,10 @@ import { f } from '../../entities/fields.js';
 /**
  * `read` and `write` as everywhere; `reveal` lets the key decrypt credentials (reveal, TOTP codes). A key with
  * scopes but without `reveal` stops at credential metadata; a key without scopes has its user's full rights.
+ * `mcp_reveal` (only an admin grants it; it includes `reveal`) also offers the reveal tool over MCP, which
+ * is off for every other key, full-rights ones included.
  */
-export const API_KEY_SCOPES = ['read', 'write', 'reveal'] as const;
+export const API_KEY_SCOPES = ['read', 'write', 'reveal', 'mcp_reveal'] as const;
 
 /** API keys for machines, hooks and MCP. The secret is shown once at creation; only its hash is kept. */
 export const ApiKey = defineEntity({

@@ -7,7 +7,7 @@ import type { ApiKeyService } from './service.js';
 const CreateApiKey = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('What the key is for, e.g. "laptop hooks"'),
   machine_id: z.uuid().nullable().optional().describe('The machine this key belongs to'),
-  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).nullable().optional().describe('["read"] for a read-only key, ["read","reveal"] for one that may also reveal credentials and TOTP codes; omit for the user\'s full rights (which include reveal)'),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).nullable().optional().describe('["read"] for a read-only key, ["read","reveal"] for one that may also reveal credentials and TOTP codes; omit for the user\'s full rights (which include reveal); an admin may add "mcp_reveal" to offer the reveal tool over MCP'),
   expires_at: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()).nullable().optional(),
   user_id: z.uuid().optional().describe('Admins only: create the key for this user'),
 });

@@ -41,6 +41,10 @@ export function createApiKeyService({ db, audit, clock }: CrudDeps) {
       if (actor.scopes && scopes && scopes.some((sc) => !actor.scopes!.includes(sc))) {
         throw AppError.forbidden('An API key cannot create a key with scopes it does not hold', 'insufficient_scope');
       }
+      // Revealing secrets to a model is a decision for an admin, key by key.
+      if (scopes?.includes('mcp_reveal') && actor.role !== 'admin') {
+        throw AppError.forbidden('Only an admin enables revealing credentials over MCP (the mcp_reveal scope)', 'insufficient_scope');
+      }
       if (input.expires_at && new Date(input.expires_at) <= clock.now()) {
         throw AppError.validation([{ path: 'expires_at', message: 'must be in the future' }]);
       }

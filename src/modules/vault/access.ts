@@ -9,8 +9,11 @@ export type Level = (typeof LEVELS)[number];
 export const atLeast = (level: Level | null, need: Level): boolean => level !== null && LEVELS.indexOf(level) >= LEVELS.indexOf(need);
 const lower = (a: Level, b: Level): Level => (LEVELS.indexOf(a) <= LEVELS.indexOf(b) ? a : b);
 
-/** Whether the actor may decrypt at all: users and unscoped API keys yes; a scoped API key only with the `reveal` scope. */
-export const mayReveal = (ctx: RequestContext): boolean => !ctx.actor?.scopes || ctx.actor.scopes.includes('reveal');
+/** Whether the actor may decrypt at all: users and unscoped API keys yes; a scoped API key only with `reveal` (or `mcp_reveal`, which includes it). */
+export const mayReveal = (ctx: RequestContext): boolean => !ctx.actor?.scopes || ctx.actor.scopes.includes('reveal') || ctx.actor.scopes.includes('mcp_reveal');
+
+/** Whether the MCP reveal tool is offered: only to an API key an admin gave the `mcp_reveal` scope. */
+export const mayRevealOverMcp = (ctx: RequestContext): boolean => Boolean(ctx.actor?.api_key_id && ctx.actor.scopes?.includes('mcp_reveal'));
 
 /**
  * The most a role (and API key scope) allows on any credential: viewers only see metadata; read-only keys never
