@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, hostname, platform, userInfo } from 'node:os';
 import { dirname } from 'node:path';
+import { DEFAULT_SERVER_URL, resolveConnection, trimServer } from '../../hook/connection.js';
 import { addHooks, isOurCommand, removeHooks } from '../../hook/settings.js';
 import { apiClient, qs } from '../api-client.js';
 import { readClientConfig, writeClientConfig } from '../client-config.js';
@@ -53,12 +54,12 @@ async function installHookFile(): Promise<string> {
 
 export function setupCommands(program: Command): void {
   program.command('setup').description('Connect this machine to a ClaudeTools server and install the Claude Code hooks')
-    .option('--server <url>', 'server URL (default: the configured one, else http://127.0.0.1:8000)')
+    .option('--server <url>', `server URL (default: the configured one, else ${DEFAULT_SERVER_URL})`)
     .option('--api-key <key>', 'an existing API key').option('--email <email>', 'log in with this account').option('--password-stdin')
     .option('--hostname <name>', 'register this machine under this name (default: its host name; two machines sharing one need it)')
     .option('--no-hooks', 'configure only; leave ~/.claude/settings.json alone')
     .action(async (opts) => {
-      const server = String(opts.server ?? readClientConfig().server_url ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
+      const server = opts.server ? trimServer(String(opts.server)) : resolveConnection(process.env, readClientConfig()).server;
       const { key, mint } = await credentials(server, opts);
       const api = apiClient({ ...process.env, CLAUDETOOLS_SERVER: server, CLAUDETOOLS_API_KEY: key });
       const me = await api.get<{ email: string }>('/api/auth/me');
