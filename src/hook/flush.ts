@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spoolDir, type Connection, type Env } from './env.js';
-import { isSetupStatus, isTransientStatus, requestJson, TransientError } from './http.js';
+import { isSetupStatus, isTransientResponse, requestJson, TransientError } from './http.js';
 import { logProblem } from './log.js';
 import { cleanTmpFiles, mtimeMs, parseEntry, pendingFiles, setAside, type SpoolEntry } from './spool.js';
 
@@ -44,7 +44,7 @@ async function send(env: Env, conn: Connection, source: string, entries: SpoolEn
     for (const r of refused) setAside(env, 'rejected', source, JSON.stringify(entries.find((e) => e.key === r.key) ?? r), r.reason);
     return refused.length;
   }
-  if (isTransientStatus(res.status)) {
+  if (isTransientResponse(res)) {
     if (isSetupStatus(res.status)) logProblem(env, `spool: ${conn.server}${path} answered ${res.status} (check the server URL and API key); kept for later`);
     throw new TransientError(`${path} answered ${res.status}`);
   }

@@ -59,3 +59,10 @@ export const isTransientStatus = (status: number) => status >= 500 || status ===
 
 /** Statuses that point at the configuration rather than at one entry. */
 export const isSetupStatus = (status: number) => status === 401 || status === 403 || status === 404;
+
+/**
+ * A 404 from our own server about one entry (`not_found`: the session it names is gone or out of the key's
+ * scope) is that entry's, and permanent; any other 404 (no such route: a wrong URL or proxy) is the setup's.
+ */
+export const isTransientResponse = (res: HttpResult) =>
+  isTransientStatus(res.status) && !(res.status === 404 && (res.body as { code?: unknown } | null)?.code === 'not_found');

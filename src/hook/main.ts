@@ -4,7 +4,7 @@
  *   node hook.cjs flush --background deliver the spool (started detached by hooks with a tight budget)
  * It always exits 0: a hook that fails must never block or disturb Claude.
  */
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, read, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
@@ -16,11 +16,35 @@ import { runHook } from './run.js';
 const HARD_LIMIT_MS = 20_000;
 const MAX_STDIN = 16 * 1024 * 1024;
 
-/** A synchronous read is the cheapest way to take a piped stdin; a stream is the fallback where that is refused (EAGAIN). */
-async function readStdin(): Promise<string> {
-  try {
-    return readFileSync(0, 'utf8').slice(0, MAX_STDIN);
-  } catch { /* not a blocking pipe: read it as a stream */ }
+/** Claude Code writes the event and closes stdin at once; a stdin left open this long gets the hook ended. */
+export const STDIN_TIMEOUT_MS = Number(process.env.CLAUDETOOLS_STDIN_TIMEOUT_MS) || 5000;
+
+/**
+ * Reads stdin without blocking the event loop (fs.read runs on the thread pool), so the timers still fire:
+ * when stdin never closes, the hook logs it and exits 0 instead of hanging until Claude kills it. A stream
+ * is the fallback where fd 0 refuses a plain read (EAGAIN on a non-blocking pipe).
+ */
+function readStdin(): Promise<string> {
+  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`stdin still open after ${STDIN_TIMEOUT_MS} ms`)), STDIN_TIMEOUT_MS).unref());
+  return Promise.race([readFd0().catch(readStream), timer]);
+}
+
+function readFd0(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const next = () => read(0, Buffer.alloc(65_536), 0, 65_536, null, (err, n, buf) => {
+      if (err) return reject(err);
+      if (n === 0 || size + n > MAX_STDIN) return resolve(Buffer.concat(chunks).toString('utf8'));
+      chunks.push(buf.subarray(0, n));
+      size += n;
+      next();
+    });
+    next();
+  });
+}
+
+async function readStream(): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
@@ -50,7 +74,14 @@ async function main() {
   process.on('unhandledRejection', quit);
   const arg = process.argv[2];
   if (arg === 'flush') return backgroundFlush();
-  const out = await runHook(arg, await readStdin(), process.env);
+  let stdin: string;
+  try {
+    stdin = await readStdin();
+  } catch (e) {
+    logProblem(process.env, `hook ${arg ?? '?'}: ${(e as Error).message}`);
+    process.exit(0);
+  }
+  const out = await runHook(arg, stdin, process.env);
   if (out) process.stdout.write(out + '\n');
 }
 
