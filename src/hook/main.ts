@@ -4,7 +4,7 @@
  *   node hook.cjs flush --background deliver the spool (started detached by hooks with a tight budget)
  * It always exits 0: a hook that fails must never block or disturb Claude.
  */
-import { mkdirSync, read, unlinkSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
@@ -20,28 +20,17 @@ const MAX_STDIN = 16 * 1024 * 1024;
 export const STDIN_TIMEOUT_MS = Number(process.env.CLAUDETOOLS_STDIN_TIMEOUT_MS) || 5000;
 
 /**
- * Reads stdin without blocking the event loop (fs.read runs on the thread pool), so the timers still fire:
- * when stdin never closes, the hook logs it and exits 0 instead of hanging until Claude kills it. A stream
- * is the fallback where fd 0 refuses a plain read (EAGAIN on a non-blocking pipe).
+ * Reads stdin as a stream (libuv reads pipes without blocking the event loop or a thread), so the timers
+ * still fire: when stdin never closes, the hook logs it and exits 0 instead of hanging until Claude kills
+ * it. Not a synchronous read, and not fs.read on the thread pool: a read blocked there keeps even
+ * process.exit from finishing. A regular file on stdin is read at once.
  */
 function readStdin(): Promise<string> {
+  try {
+    if (fstatSync(0).isFile()) return Promise.resolve(readFileSync(0, 'utf8').slice(0, MAX_STDIN));
+  } catch { /* no stdin at all: the stream ends at once */ }
   const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`stdin still open after ${STDIN_TIMEOUT_MS} ms`)), STDIN_TIMEOUT_MS).unref());
-  return Promise.race([readFd0().catch(readStream), timer]);
-}
-
-function readFd0(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const next = () => read(0, Buffer.alloc(65_536), 0, 65_536, null, (err, n, buf) => {
-      if (err) return reject(err);
-      if (n === 0 || size + n > MAX_STDIN) return resolve(Buffer.concat(chunks).toString('utf8'));
-      chunks.push(buf.subarray(0, n));
-      size += n;
-      next();
-    });
-    next();
-  });
+  return Promise.race([readStream(), timer]);
 }
 
 async function readStream(): Promise<string> {
