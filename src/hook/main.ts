@@ -29,8 +29,9 @@ function readStdin(): Promise<string> {
   try {
     if (fstatSync(0).isFile()) return Promise.resolve(readFileSync(0, 'utf8').slice(0, MAX_STDIN));
   } catch { /* no stdin at all: the stream ends at once */ }
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`stdin still open after ${STDIN_TIMEOUT_MS} ms`)), STDIN_TIMEOUT_MS).unref());
-  return Promise.race([readStream(), timer]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`stdin still open after ${STDIN_TIMEOUT_MS} ms`)), STDIN_TIMEOUT_MS); });
+  return Promise.race([readStream(), timeout]).finally(() => clearTimeout(timer));
 }
 
 async function readStream(): Promise<string> {
