@@ -29,13 +29,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A tool call in one line, so every file touched and command run stays findable without storing its output. */
 export function describeToolUse(name: string, given?: unknown): string {
   const input = isObject(given) ? given : {};
-  const path = oneLine(input.file_path ?? input.notebook_path ?? input.path ?? '', 500) || undefined;
+  const named = oneLine(input.file_path ?? input.notebook_path ?? input.path ?? '', 500);
+  const path = named || undefined;
+  const file = named || 'a file';
+  const command = oneLine(input.command, 500);
   switch (name) {
-    case 'Bash': return `Ran \`${oneLine(input.command, 500)}\``;
-    case 'Edit': case 'MultiEdit': return `Edited ${path}`;
-    case 'Write': return `Wrote ${path}`;
-    case 'NotebookEdit': return `Edited notebook ${path}`;
-    case 'Read': return `Read ${path}`;
+    case 'Bash': return command ? `Ran \`${command}\`` : 'Ran a command';
+    case 'Edit': case 'MultiEdit': return `Edited ${file}`;
+    case 'Write': return `Wrote ${file}`;
+    case 'NotebookEdit': return `Edited notebook ${file}`;
+    case 'Read': return `Read ${file}`;
     case 'Grep': case 'Glob': return `Searched for ${oneLine(input.pattern, 200)}${path ? ` in ${path}` : ''}`;
     case 'WebFetch': return `Fetched ${oneLine(input.url, 300)}`;
     case 'WebSearch': return `Searched the web for ${oneLine(input.query, 200)}`;

@@ -70,7 +70,7 @@ describe('review fixes: odd transcript lines', () => {
     const refs = read.turns.map((t) => t.ref);
     expect(refs[0]).toBe(`${SESSION}:u1`);
     expect(refs.at(-1)).toBe(`${SESSION}:a4`);
-    expect(read.turns.find((t) => t.ref.endsWith(':o2'))?.text).toBe('Edited undefined\nRan ``');
+    expect(read.turns.find((t) => t.ref.endsWith(':o2'))?.text).toBe('Edited a file\nRan a command');
   });
 
   it('a line without uuid is named by its byte offset: two reads never share a ref, and a re-read gives the same one', () => {
