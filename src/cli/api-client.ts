@@ -1,5 +1,6 @@
 import { CliError } from './output.js';
 import { readClientConfig } from './client-config.js';
+import { apiUrl, resolveConnection } from '../hook/connection.js';
 
 /**
  * The CLI's HTTP client: the server and API key come from `claudetools login` (or CLAUDETOOLS_SERVER /
@@ -7,14 +8,14 @@ import { readClientConfig } from './client-config.js';
  */
 export function apiClient(env = process.env) {
   const config = readClientConfig(env);
-  const server = (env.CLAUDETOOLS_SERVER || config.server_url || 'http://127.0.0.1:8000').replace(/\/$/, '');
-  const key = env.CLAUDETOOLS_API_KEY || config.api_key;
+  // The same rule as the hooks, so what doctor checks is what the hooks use.
+  const { server, key } = resolveConnection(env, config);
 
   async function call<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; raw?: boolean } = {}): Promise<T> {
     if (opts.auth !== false && !key) throw new CliError('Not logged in: run claudetools login --server URL');
     let res: Response;
     try {
-      res = await fetch(`${server}${path}`, {
+      res = await fetch(apiUrl(server, path), {
         method,
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.auth !== false ? { authorization: `Bearer ${key}` } : {}) },
         body: body !== undefined ? JSON.stringify(body) : undefined,

@@ -8,17 +8,34 @@ import { stateOrNew, writeState } from './state.js';
 import { readTranscript, type Turn } from './transcript.js';
 
 const TURNS_PER_INGEST = 200;
-/** Characters, kept well under the server's 1 MB body limit even for 3-byte UTF-8 text. */
-const CHARS_PER_INGEST = 250_000;
+/**
+ * Bytes of JSON per ingest request: the server's default body limit is 1 MiB (1,048,576 bytes); this leaves
+ * room for the session fields around the turns. A server with a smaller limit answers 413 and the flusher
+ * splits the batch.
+ */
+export const INGEST_BODY_BYTES = 900_000;
+/** Characters of one turn: the server refuses a turn over 200,000. A longer one keeps its head and tail. */
+export const MAX_TURN_CHARS = 100_000;
+const TURN_HEAD = 30_000;
 
-/** Splits turns into ingest-sized batches (the server takes up to 5,000 turns and a 1 MB body). */
+/** A turn's text within MAX_TURN_CHARS: its head and tail (where the question and the result are), with a marker between. */
+export function capTurnText(text: string): string {
+  if (text.length <= MAX_TURN_CHARS) return text;
+  const tail = MAX_TURN_CHARS - TURN_HEAD - 100;
+  return `${text.slice(0, TURN_HEAD)}\n[… ${text.length - TURN_HEAD - tail} characters left out …]\n${text.slice(-tail)}`;
+}
+
+const turnBytes = (t: Turn) => Buffer.byteLength(JSON.stringify(t)) + 1;
+
+/** Splits turns into ingest-sized batches: at most 200 turns and INGEST_BODY_BYTES of JSON each. */
 export function batchTurns(turns: Turn[]): Turn[][] {
   const out: Turn[][] = [];
   let size = 0;
   for (const t of turns) {
     const last = out.at(-1);
-    if (!last || last.length >= TURNS_PER_INGEST || size + t.text.length > CHARS_PER_INGEST) { out.push([t]); size = 0; } else last.push(t);
-    size += t.text.length;
+    const bytes = turnBytes(t);
+    if (!last || last.length >= TURNS_PER_INGEST || size + bytes > INGEST_BODY_BYTES) { out.push([t]); size = 0; } else last.push(t);
+    size += bytes;
   }
   return out;
 }
@@ -27,17 +44,22 @@ export function batchTurns(turns: Turn[]): Turn[][] {
 export const ingestKey = (session: string, turns: Turn[]) =>
   `tr:${stableHash(`${session}|${turns[0]!.ref}|${turns.at(-1)!.ref}|${turns.length}`)}`;
 
-/** Redacted on this machine, before the spool: secrets and <private> spans never reach the disk queue or the wire. */
+/**
+ * Redacted on this machine, before the spool: secrets and <private> spans never reach the disk queue or the
+ * wire. Redacted whole first, then cut to size: a cut first could split a token or a <private> block so that
+ * it no longer matches.
+ */
 export function redactTurns(turns: Turn[]): Turn[] {
-  return turns.map((t) => ({ ...t, text: redactSecrets(t.text).trim() })).filter((t) => t.text);
+  return turns.map((t) => ({ ...t, text: capTurnText(redactSecrets(t.text).trim()) })).filter((t) => t.text);
 }
 
 /** Builds the ingest spool entries for new turns of a session. */
 export function ingestEntries(ctx: Pick<HookContext, 'config' | 'at'>, session: string, startedAt: string, title: string | undefined, turns: Turn[], scope: { project_id?: string; client_id?: string }): SpoolEntry[] {
+  const cleanTitle = title ? redactSecrets(title).slice(0, 300) : undefined;
   return batchTurns(redactTurns(turns)).map((batch) => ({
     v: 1, key: ingestKey(session, batch), kind: 'ingest', at: ctx.at,
     body: { ...scope, ...(ctx.config.machine_id ? { machine_id: ctx.config.machine_id } : {}),
-      session: { external_id: session, started_at: startedAt, ...(title ? { title } : {}) }, turns: batch },
+      session: { external_id: session, started_at: startedAt, ...(cleanTitle ? { title: cleanTitle } : {}) }, turns: batch },
   }));
 }
 

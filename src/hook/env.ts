@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readClientConfig, type ClientConfig } from '../cli/client-config.js';
+import { resolveConnection } from './connection.js';
 
 export type Env = NodeJS.ProcessEnv;
 
@@ -29,7 +30,5 @@ export interface Connection { server: string; key: string | undefined }
 /** Config file, overridden by the environment (and by a plugin's userConfig, which Claude Code exports as env). */
 export function loadConfig(env: Env): HookConfig & Connection {
   const config = readClientConfig(env) as HookConfig;
-  const server = (env.CLAUDETOOLS_SERVER || env.CLAUDE_PLUGIN_OPTION_SERVER_URL || config.server_url || 'http://127.0.0.1:8000').replace(/\/$/, '');
-  const key = env.CLAUDETOOLS_API_KEY || env.CLAUDE_PLUGIN_OPTION_API_KEY || config.api_key;
-  return { ...config, server, key };
+  return { ...config, ...resolveConnection(env, config) };
 }

@@ -1,16 +1,20 @@
 import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spoolDir, type Connection, type Env } from './env.js';
-import { isTransientStatus, requestJson, TransientError } from './http.js';
+import { isSetupStatus, isTransientResponse, requestJson, TransientError } from './http.js';
 import { logProblem } from './log.js';
-import { mtimeMs, parseEntry, pendingFiles, setAside, type SpoolEntry } from './spool.js';
+import { cleanTmpFiles, mtimeMs, parseEntry, pendingFiles, setAside, type SpoolEntry } from './spool.js';
 
 export interface FlushResult { delivered: number; rejected: number; corrupt: number; pending: boolean; error?: string }
 
-const CLAIMED = /^(\d+-\d+-[0-9a-f]+\.jsonl)\.sending-(\d+)$/;
+/** `<file>.sending-<pid>-<claim time>`: renaming keeps the file's mtime, so the claim's own time is in its name. */
+const CLAIMED = /^(\d+-\d+-[0-9a-f]+\.jsonl)\.sending-(\d+)(?:-(\d+))?$/;
 /** A flusher that holds a file longer than this has died (or hangs): its claim is taken back. */
 const STALE_CLAIM_MS = 2 * 60_000;
 const EVENTS_PER_REQUEST = 100;
+
+/** Unlinks what may already be gone (a flusher that took a stale claim back renamed it away). */
+const removeIfThere = (path: string) => { try { unlinkSync(path); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; } };
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; } };
 
@@ -19,7 +23,8 @@ function reclaimStale(dir: string) {
   for (const f of readdirSync(dir)) {
     const m = CLAIMED.exec(f);
     if (!m) continue;
-    if (alive(Number(m[2])) && Date.now() - mtimeMs(join(dir, f)) < STALE_CLAIM_MS) continue;
+    const claimedAt = m[3] ? Number(m[3]) : mtimeMs(join(dir, f));
+    if (alive(Number(m[2])) && Date.now() - claimedAt < STALE_CLAIM_MS) continue;
     try { renameSync(join(dir, f), join(dir, m[1]!)); } catch { /* another flusher took it back first */ }
   }
 }
@@ -39,7 +44,13 @@ async function send(env: Env, conn: Connection, source: string, entries: SpoolEn
     for (const r of refused) setAside(env, 'rejected', source, JSON.stringify(entries.find((e) => e.key === r.key) ?? r), r.reason);
     return refused.length;
   }
-  if (isTransientStatus(res.status)) throw new TransientError(`${path} answered ${res.status}`);
+  if (isTransientResponse(res)) {
+    if (isSetupStatus(res.status)) logProblem(env, `spool: ${conn.server}${path} answered ${res.status} (check the server URL and API key); kept for later`);
+    throw new TransientError(`${path} answered ${res.status}`);
+  }
+  // Too big or refused as a whole: an ingest is split in halves, each retried, before any turn is set aside.
+  const halves = entries.length === 1 && (res.status === 400 || res.status === 413) ? splitIngest(entries[0]!) : null;
+  if (halves) return Math.min(1, (await send(env, conn, source, [halves[0]], timeoutMs)) + (await send(env, conn, source, [halves[1]], timeoutMs)));
   if (entries.length > 1) {
     let refused = 0;
     for (const e of entries) refused += await send(env, conn, source, [e], timeoutMs);
@@ -49,6 +60,15 @@ async function send(env: Env, conn: Connection, source: string, entries: SpoolEn
   logProblem(env, `spool: ${path} refused an entry for good: ${why}`);
   setAside(env, 'rejected', source, JSON.stringify(entries[0]), why);
   return 1;
+}
+
+/** An ingest of two or more turns as two halves, each with its own key derived from the whole one's (so a retry dedupes). */
+export function splitIngest(entry: SpoolEntry): [SpoolEntry, SpoolEntry] | null {
+  const turns = entry.body.turns;
+  if (entry.kind !== 'ingest' || !Array.isArray(turns) || turns.length < 2) return null;
+  const mid = Math.ceil(turns.length / 2);
+  const half = (part: unknown[], tag: string): SpoolEntry => ({ ...entry, key: `${entry.key.slice(0, 97)}/${tag}`, body: { ...entry.body, turns: part } });
+  return [half(turns.slice(0, mid), 'a'), half(turns.slice(mid), 'b')];
 }
 
 /** Consecutive events travel together; each ingest travels alone (it is big). */
@@ -76,6 +96,7 @@ export async function flush(env: Env, conn: Connection, opts: { deadlineMs?: num
   let files: string[];
   try {
     reclaimStale(dir);
+    cleanTmpFiles(env);
     files = pendingFiles(env);
   } catch { return result; }
   if (!conn.key) return { ...result, pending: files.length > 0, error: 'no API key: run claudetools setup' };
@@ -89,9 +110,11 @@ export async function flush(env: Env, conn: Connection, opts: { deadlineMs?: num
   for (let name = next(); name !== undefined; name = next()) {
     seen.add(name);
     if (Date.now() >= deadline) { result.pending = true; break; }
-    const claimed = join(dir, `${name}.sending-${process.pid}`);
+    const claimed = join(dir, `${name}.sending-${process.pid}-${Date.now()}`);
     try { renameSync(join(dir, name), claimed); } catch { continue; /* another flusher has it */ }
-    const lines = readFileSync(claimed, 'utf8').split('\n').filter((l) => l.trim());
+    let text: string;
+    try { text = readFileSync(claimed, 'utf8'); } catch { continue; /* taken back meanwhile */ }
+    const lines = text.split('\n').filter((l) => l.trim());
     const entries: SpoolEntry[] = [];
     for (const line of lines) {
       const entry = parseEntry(line);
@@ -107,15 +130,17 @@ export async function flush(env: Env, conn: Connection, opts: { deadlineMs?: num
         result.rejected += refused;
         done += batch.length;
       }
-      unlinkSync(claimed);
+      removeIfThere(claimed);
     } catch (err) {
       // Put back what is not delivered, under the original name so it keeps its place in the queue.
       const rest = entries.slice(done);
       if (rest.length) {
-        writeFileSync(`${claimed}.tmp`, rest.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
-        renameSync(`${claimed}.tmp`, join(dir, name));
+        try {
+          writeFileSync(`${claimed}.tmp`, rest.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+          renameSync(`${claimed}.tmp`, join(dir, name));
+        } catch (e) { logProblem(env, `spool: could not put back ${name}: ${(e as Error).message}`); }
       }
-      unlinkSync(claimed);
+      try { removeIfThere(claimed); } catch (e) { logProblem(env, `spool: ${(e as Error).message}`); }
       result.pending = true;
       result.error = (err as Error).message;
       if (!(err instanceof TransientError)) logProblem(env, `spool: ${(err as Error).stack ?? err}`);

@@ -36,7 +36,8 @@ function readGit(root: string, dotGit: string): GitInfo {
   try {
     const config = readFileSync(join(common, 'config'), 'utf8');
     const section = /\[remote "origin"\]([^[]*)/.exec(config);
-    remote = section ? /url\s*=\s*(.+)/.exec(section[1]!)?.[1]?.trim() : undefined;
+    const url = section ? /url\s*=\s*(.+)/.exec(section[1]!)?.[1]?.trim() : undefined;
+    remote = url ? withoutUserinfo(url) : undefined;
   } catch { /* no config */ }
   return { root, branch, remote };
 }
@@ -53,3 +54,9 @@ export function optedOut(cwd: string | undefined): boolean {
   }
   return false;
 }
+
+/**
+ * `https://user:TOKEN@host/x` → `https://host/x`: a remote URL may carry credentials, which must never be
+ * spooled or sent. The scp form (`git@host:x`) names only the ssh user and is kept.
+ */
+export const withoutUserinfo = (url: string) => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');

@@ -1,3 +1,4 @@
+import { apiUrl } from './connection.js';
 import type { Connection } from './env.js';
 
 export interface HttpResult { status: number; body: unknown }
@@ -12,7 +13,8 @@ export class TransientError extends Error {}
 export async function requestJson(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
   let url: URL;
   try {
-    url = new URL(path, `${conn.server}/`);
+    // Joined as strings: `new URL(path, base)` would drop a path prefix such as https://host/ct.
+    url = new URL(apiUrl(conn.server, path));
   } catch {
     throw new TransientError(`bad server URL ${conn.server}`);
   }
@@ -48,5 +50,19 @@ export async function requestJson(conn: Connection, method: string, path: string
   });
 }
 
-/** Whether a failed delivery should be retried later (true) or set aside as one the server will never take (false). */
-export const isTransientStatus = (status: number) => status >= 500 || status === 408 || status === 429 || status === 401 || status === 0;
+/**
+ * Whether a failed delivery should be retried later (true) or set aside as one the server will never take
+ * (false). 401/403/404 say more about the setup (a key being replaced, a wrong URL or proxy) than about the
+ * entry: kept for later, and logged by the flusher with their status.
+ */
+export const isTransientStatus = (status: number) => status >= 500 || status === 0 || [401, 403, 404, 408, 429].includes(status);
+
+/** Statuses that point at the configuration rather than at one entry. */
+export const isSetupStatus = (status: number) => status === 401 || status === 403 || status === 404;
+
+/**
+ * A 404 from our own server about one entry (`not_found`: the session it names is gone or out of the key's
+ * scope) is that entry's, and permanent; any other 404 (no such route: a wrong URL or proxy) is the setup's.
+ */
+export const isTransientResponse = (res: HttpResult) =>
+  isTransientStatus(res.status) && !(res.status === 404 && (res.body as { code?: unknown } | null)?.code === 'not_found');

@@ -4,7 +4,7 @@
  *   node hook.cjs flush --background deliver the spool (started detached by hooks with a tight budget)
  * It always exits 0: a hook that fails must never block or disturb Claude.
  */
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
@@ -16,11 +16,25 @@ import { runHook } from './run.js';
 const HARD_LIMIT_MS = 20_000;
 const MAX_STDIN = 16 * 1024 * 1024;
 
-/** A synchronous read is the cheapest way to take a piped stdin; a stream is the fallback where that is refused (EAGAIN). */
-async function readStdin(): Promise<string> {
+/** Claude Code writes the event and closes stdin at once; a stdin left open this long gets the hook ended. */
+export const STDIN_TIMEOUT_MS = Number(process.env.CLAUDETOOLS_STDIN_TIMEOUT_MS) || 5000;
+
+/**
+ * Reads stdin as a stream (libuv reads pipes without blocking the event loop or a thread), so the timers
+ * still fire: when stdin never closes, the hook logs it and exits 0 instead of hanging until Claude kills
+ * it. Not a synchronous read, and not fs.read on the thread pool: a read blocked there keeps even
+ * process.exit from finishing. A regular file on stdin is read at once.
+ */
+function readStdin(): Promise<string> {
   try {
-    return readFileSync(0, 'utf8').slice(0, MAX_STDIN);
-  } catch { /* not a blocking pipe: read it as a stream */ }
+    if (fstatSync(0).isFile()) return Promise.resolve(readFileSync(0, 'utf8').slice(0, MAX_STDIN));
+  } catch { /* no stdin at all: the stream ends at once */ }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`stdin still open after ${STDIN_TIMEOUT_MS} ms`)), STDIN_TIMEOUT_MS); });
+  return Promise.race([readStream(), timeout]).finally(() => clearTimeout(timer));
+}
+
+async function readStream(): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
@@ -50,7 +64,14 @@ async function main() {
   process.on('unhandledRejection', quit);
   const arg = process.argv[2];
   if (arg === 'flush') return backgroundFlush();
-  const out = await runHook(arg, await readStdin(), process.env);
+  let stdin: string;
+  try {
+    stdin = await readStdin();
+  } catch (e) {
+    logProblem(process.env, `hook ${arg ?? '?'}: ${(e as Error).message}`);
+    process.exit(0);
+  }
+  const out = await runHook(arg, stdin, process.env);
   if (out) process.stdout.write(out + '\n');
 }
 

@@ -1,8 +1,16 @@
 /**
  * Our hooks in Claude Code's `settings.json`, added and removed without touching anything else. A hook is
- * ours when its command is exactly the one we install (same node, same hook file, same event), so a
- * user's own hooks, even ones calling ClaudeTools differently, are never changed.
+ * ours when its command runs our installed hook file with one of our event arguments, whatever node runs
+ * it (an older setup may have written another node's path), so a user's own hooks, even ones calling
+ * ClaudeTools differently, are never changed, and setup after a node upgrade replaces ours instead of
+ * adding a second set.
  */
+
+/**
+ * The node setup writes into hook commands: plain `node`, found on PATH when the hook runs, so upgrading or
+ * moving node (nvm, Homebrew, a new version) does not break the hooks. `claudetools setup --node PATH` pins one.
+ */
+export const DEFAULT_NODE = 'node';
 
 export interface HookSpec { event: string; arg: string; matcher?: string; timeout?: number; async?: boolean }
 
@@ -27,16 +35,30 @@ interface Group { matcher?: string; hooks?: Json[] }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
-/** Settings with our hooks added; a hook already there is not added twice (setup twice is a no-op). */
+const ourHook = (spec: HookSpec, command: string): Json =>
+  ({ type: 'command', command, ...(spec.timeout ? { timeout: spec.timeout } : {}), ...(spec.async ? { async: true } : {}) });
+
+/**
+ * Settings with our hooks in them, one per event: a hook of ours already there (with this node or another)
+ * is replaced in place, extra copies of it are dropped, a missing one is added. Setup twice is a no-op.
+ */
 export function addHooks(settings: Json, node: string, hookFile: string): Json {
   const out = clone(settings);
   const hooks: Json = out.hooks && typeof out.hooks === 'object' && !Array.isArray(out.hooks) ? out.hooks : (out.hooks = {});
   for (const spec of HOOK_SPECS) {
-    const command = hookCommand(node, hookFile, spec.arg);
+    const wanted = ourHook(spec, hookCommand(node, hookFile, spec.arg));
+    const ours = (h: Json) => typeof h?.command === 'string' && runsOurHook(h.command, hookFile, spec.arg);
     const groups: Group[] = Array.isArray(hooks[spec.event]) ? hooks[spec.event] : (hooks[spec.event] = []);
-    if (groups.some((g) => g.hooks?.some((h) => h.command === command))) continue;
-    groups.push({ ...(spec.matcher ? { matcher: spec.matcher } : {}),
-      hooks: [{ type: 'command', command, ...(spec.timeout ? { timeout: spec.timeout } : {}), ...(spec.async ? { async: true } : {}) }] });
+    let placed = false;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
+      if (!Array.isArray(g?.hooks) || !g.hooks.some(ours)) continue;
+      const rest = g.hooks.flatMap((h) => (!ours(h) ? [h] : placed ? [] : [wanted]));
+      placed = true;
+      if (rest.length) groups[i] = { ...g, hooks: rest };
+      else groups.splice(i--, 1);
+    }
+    if (!placed) groups.push({ ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [wanted] });
   }
   return out;
 }
@@ -66,12 +88,13 @@ export function removeHooks(settings: Json, isOurs: (command: string) => boolean
   return out;
 }
 
+/** Whether a command runs our hook file (with any node) for this event argument. */
+const runsOurHook = (command: string, hookFile: string, arg: string) => command.trim().endsWith(` ${quote(hookFile)} ${arg}`);
+
 /** A command is ours when it runs our hook file (wherever node is) with one of our event arguments. */
-export const isOurCommand = (hookFile: string) => (command: string) =>
-  HOOK_SPECS.some((s) => command.endsWith(` ${quote(hookFile)} ${s.arg}`));
+export const isOurCommand = (hookFile: string) => (command: string) => HOOK_SPECS.some((s) => runsOurHook(command, hookFile, s.arg));
 
 /** Which of our hooks the settings hold, for doctor. */
 export function installedEvents(settings: Json, hookFile: string): string[] {
-  const ours = isOurCommand(hookFile);
-  return HOOK_SPECS.filter((s) => (settings.hooks?.[s.event] as Group[] | undefined)?.some((g) => g.hooks?.some((h) => typeof h.command === 'string' && ours(h.command) && h.command.endsWith(` ${s.arg}`)))).map((s) => s.event);
+  return HOOK_SPECS.filter((s) => (settings.hooks?.[s.event] as Group[] | undefined)?.some?.((g) => g?.hooks?.some?.((h) => typeof h?.command === 'string' && runsOurHook(h.command, hookFile, s.arg)))).map((s) => s.event);
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spoolDir, type Env } from './env.js';
 
@@ -71,3 +71,19 @@ export function parseEntry(line: string): SpoolEntry | null {
 }
 
 export const mtimeMs = (path: string) => { try { return statSync(path).mtimeMs; } catch { return 0; } };
+
+/** A temporary file this old was left by a writer that died between writing and renaming it. */
+const STALE_TMP_MS = 5 * 60_000;
+
+/** Removes temporary files no writer will ever rename (a crash mid-write); fresh ones may still be in use. */
+export function cleanTmpFiles(env: Env): void {
+  const dir = spoolDir(env);
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return; }
+  for (const f of names) {
+    if (!f.endsWith('.tmp')) continue;
+    const path = join(dir, f);
+    if (Date.now() - mtimeMs(path) < STALE_TMP_MS) continue;
+    try { unlinkSync(path); } catch { /* gone already */ }
+  }
+}

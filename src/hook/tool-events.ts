@@ -7,12 +7,17 @@ const OUTPUT_TAIL = 1600;
 
 const lineCount = (s: unknown) => (typeof s === 'string' && s ? s.split('\n').length : 0);
 
-/** Output bounded to its head and tail (where errors and results are), redacted before it is spooled. */
+/**
+ * Output redacted, then bounded to its head and tail (where errors and results are). In that order: a cut
+ * first could split a token, a PEM key or a <private> block so that redaction no longer recognises it.
+ */
 export function boundOutput(text: string): string {
-  const t = text.trim();
+  const t = redactSecrets(text).trim();
   const bounded = t.length <= OUTPUT_HEAD + OUTPUT_TAIL ? t : `${t.slice(0, OUTPUT_HEAD)}\n[… ${t.length - OUTPUT_HEAD - OUTPUT_TAIL} characters left out …]\n${t.slice(-OUTPUT_TAIL)}`;
-  return redactSecrets(bounded).slice(0, 4000);
+  return bounded.slice(0, 4000);
 }
+
+const cleanCwd = (cwd: string | undefined) => (typeof cwd === 'string' ? redactSecrets(cwd).slice(0, 1000) : undefined);
 
 /** `Exit code 127` at the start of a failed Bash tool's error. */
 const exitCodeOf = (error: string) => { const m = /exit code:?\s*(-?\d+)/i.exec(error); return m ? Number(m[1]) : undefined; };
@@ -45,13 +50,13 @@ function commandRun(input: Data, response: Data | string, failureError: string |
   const command = typeof input.command === 'string' ? redactSecrets(input.command).slice(0, 10_000) : '';
   if (!command.trim()) return null;
   if (failureError !== undefined) {
-    return { command, cwd, success: false, exit_code: exitCodeOf(failureError) ?? 1, output_summary: boundOutput(failureError) };
+    return { command, cwd: cleanCwd(cwd), success: false, exit_code: exitCodeOf(failureError) ?? 1, output_summary: boundOutput(failureError) };
   }
   const r = typeof response === 'string' ? { stdout: response } : response;
   const code = [r.exit_code, r.exitCode, r.returnCode, r.code].find((c) => typeof c === 'number') as number | undefined;
   const failed = r.interrupted === true || (code !== undefined && code !== 0) || r.is_error === true;
   const output = [r.stdout, r.stderr].filter((s) => typeof s === 'string' && s).join('\n');
-  return { command, cwd, success: !failed, exit_code: code ?? (failed ? 1 : 0), ...(output ? { output_summary: boundOutput(output) } : {}) };
+  return { command, cwd: cleanCwd(cwd), success: !failed, exit_code: code ?? (failed ? 1 : 0), ...(output ? { output_summary: boundOutput(output) } : {}) };
 }
 
 /**

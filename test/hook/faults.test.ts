@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flush as flushNow } from '../../src/hook/flush.js';
 import { pendingCount, spool } from '../../src/hook/spool.js';
 import { jsonl, lines } from './fixtures/transcript.js';
 import { ADMIN, api, eventually, newMachine, runHook, runHookAsync, sessionId, setup, startServer, type Machine } from './support.js';
@@ -160,6 +162,91 @@ describe('hook faults', () => {
     expect(flush()).toMatchObject({ delivered: n, corrupt: 0, left: 0 });
     const [row] = await sessionRows(session);
     expect(await count(`/api/file-changes?session_id=${row.id}`)).toBe(n);
+  });
+
+  it('many hooks at once with the server up: their flushers compete for the same files, each event is stored once', async () => {
+    pointTo(server.url);
+    const session = sessionId();
+    const n = 16;
+    const codes = await Promise.all(Array.from({ length: n }, (_, i) => runHookAsync(m, 'post-tool-use',
+      base(session, 'PostToolUse', { tool_name: 'Write', tool_input: { file_path: `${dir}/live${i}.txt`, content: 'x' }, tool_response: {}, tool_use_id: `toolu_live${i}` }))));
+    expect(codes).toEqual(Array(n).fill(0));
+    await quiet();
+    expect(pending()).toBe(0);
+    const [row] = await sessionRows(session);
+    expect(await count(`/api/file-changes?session_id=${row.id}`)).toBe(n);
+    expect(existsSync(join(spoolDir(), 'rejected', 'x')) || readdirSync(spoolDir()).some((f) => f.endsWith('.tmp'))).toBe(false);
+    const log = existsSync(join(m.ctHome, 'logs', 'hook.log')) ? readFileSync(join(m.ctHome, 'logs', 'hook.log'), 'utf8') : '';
+    expect(log).not.toMatch(/ENOENT|hook crashed/);
+  });
+
+  it('a file spooled long ago (an outage) is claimed by one of two live flushers only, and neither throws', async () => {
+    const session = sessionId();
+    const n = 5;
+    const at = new Date().toISOString();
+    mkdirSync(spoolDir(), { recursive: true });
+    const name = '00000000000002-1-abcdef02.jsonl';
+    writeFileSync(join(spoolDir(), name), Array.from({ length: n }, (_, i) => JSON.stringify({ v: 1, key: `old-${i}-${session}`, kind: 'event', at,
+      body: { type: 'file_change', at, session, data: { file_path: `old${i}.txt` } } })).join('\n') + '\n');
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    utimesSync(join(spoolDir(), name), longAgo, longAgo);
+    const env = { CLAUDETOOLS_HOME: m.ctHome };
+    const conn = { server: server.url, key: m.config().api_key as string };
+    const [a, b] = await Promise.all([flushNow(env, conn), flushNow(env, conn)]);
+    expect(a.delivered + b.delivered).toBe(n); // sent once, not once per flusher
+    expect([a.error, b.error, a.rejected + b.rejected]).toEqual([undefined, undefined, 0]);
+    expect(pending()).toBe(0);
+    expect(readdirSync(spoolDir()).filter((f) => f.startsWith(name))).toEqual([]);
+    const [row] = await sessionRows(session);
+    expect(await count(`/api/file-changes?session_id=${row.id}`)).toBe(n);
+  });
+
+  it('an ingest with a turn the server refuses (300,000 characters) or a body over 1 MB is split: the normal turns arrive', async () => {
+    const session = sessionId();
+    const at = new Date().toISOString();
+    const turn = (ref: string, text: string) => ({ ref: `${session}:${ref}`, role: 'user', text, at });
+    const normal = Array.from({ length: 12 }, (_, i) => turn(`norm${i}`, `Normal turn ${i} about the backup schedule. ${'Rotate the tapes weekly and verify checksums. '.repeat(2000)}`));
+    // As an older client spooled it, before turns were capped and batches sized in bytes.
+    spool({ CLAUDETOOLS_HOME: m.ctHome }, [{ v: 1, key: `tr:big-${session}`.slice(0, 60), kind: 'ingest', at,
+      body: { session: { external_id: session, started_at: at }, turns: [...normal.slice(0, 6), turn('big', `huge ${'q'.repeat(300_000)}`), ...normal.slice(6)] } }]);
+    const result = await flushNow({ CLAUDETOOLS_HOME: m.ctHome }, { server: server.url, key: m.config().api_key as string });
+    expect(result.error).toBeUndefined();
+    expect(pending()).toBe(0);
+    const rejected = readdirSync(join(spoolDir(), 'rejected')).map((f) => readFileSync(join(spoolDir(), 'rejected', f), 'utf8')).join('');
+    expect(rejected).toContain(`${session}:big`);
+    expect(rejected).not.toContain(`${session}:norm`);
+    const [row] = await sessionRows(session);
+    const refs = new Set<string>();
+    for (let offset = 0; ; offset += 200) {
+      const page = await api(m, 'GET', `/api/context-snippets?session_id=${row.id}&limit=200&offset=${offset}`);
+      for (const c of page.items) for (const r of typeof c.source_refs === 'string' ? JSON.parse(c.source_refs) : c.source_refs) refs.add(r);
+      if (offset + 200 >= page.total) break;
+    }
+    for (const t of normal) expect([...refs], t.ref).toContain(t.ref);
+  });
+
+  it('a server behind a path prefix (https://host/ct) gets the spool; a wrong prefix keeps it for later, logged', async () => {
+    const target = new URL(server.url);
+    const proxy = createHttpServer((req, res) => {
+      if (!req.url!.startsWith('/ct/')) { res.writeHead(404, { 'content-type': 'text/html' }); res.end('<h1>no such page</h1>'); return; }
+      const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url!.slice(3), headers: req.headers }, (r) => { res.writeHead(r.statusCode!, r.headers); r.pipe(res); });
+      req.pipe(up);
+    });
+    extra.push(proxy as never);
+    const base = await new Promise<string>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(proxy.address() as { port: number }).port}`)));
+    const session = sessionId();
+    const at = new Date().toISOString();
+    const env = { CLAUDETOOLS_HOME: m.ctHome };
+    const key = m.config().api_key as string;
+    spool(env, [{ v: 1, key: `prefix-${session}`, kind: 'event', at, body: { type: 'file_change', at, session, data: { file_path: 'prefixed.txt' } } }]);
+    const wrong = await flushNow(env, { server: `${base}/nope`, key });
+    expect(wrong).toMatchObject({ delivered: 0, rejected: 0, pending: true });
+    expect(pending()).toBe(1);
+    expect(readFileSync(join(m.ctHome, 'logs', 'hook.log'), 'utf8')).toMatch(/answered 404/);
+    const right = await flushNow(env, { server: `${base}/ct/`, key });
+    expect(right).toMatchObject({ delivered: 1, rejected: 0 });
+    const [row] = await sessionRows(session);
+    expect(await count(`/api/file-changes?session_id=${row.id}`)).toBe(1);
   });
 
   it('a client clock running ahead never dates work in the future; one running behind keeps its past times', async () => {

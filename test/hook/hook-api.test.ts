@@ -109,6 +109,43 @@ describeEachDialect('hook events API', (t) => {
     expect(await sessionOf(session)).toMatchObject({ machine_id: null, client_id: null, mode: 'msp' });
   });
 
+  it('a technician scoped to one client cannot start, add to, end or reopen another client\'s session, nor ingest into it', async () => {
+    const mine = (await post('/api/clients', mspBuild.client())).json().id;
+    const scoped = await t().makeUser('technician', { client_scope: [mine] });
+    const minted = await post('/api/api-keys', { name: 'scoped hook key' }, scoped.headers);
+    expect(minted.statusCode, minted.body).toBe(201);
+    const keyHeaders = { authorization: `Bearer ${minted.json().key}` };
+    const asScoped = (list: object[]) => post('/api/hooks/events', { events: list }, keyHeaders);
+
+    // Naming another client (or its project) starts nothing under it: no session of its, no time proposal for it.
+    const s1 = randomUUID();
+    expect((await asScoped([ev(s1, 'session_start', { mode: 'msp', client_id: clientId }, minutesAgo(90)), ev(s1, 'session_end', {})])).json()).toMatchObject({ applied: 2, rejected: [] });
+    expect(await sessionOf(s1)).toMatchObject({ client_id: null, project_id: null });
+    const s2 = randomUUID();
+    await asScoped([ev(s2, 'session_start', { project_id: projectId, client_id: clientId }, minutesAgo(90))]);
+    expect(await sessionOf(s2)).toMatchObject({ client_id: null, project_id: null });
+    expect((await get('/api/time-proposals')).json().items.filter((p: any) => p.client_id === clientId && [s1, s2].includes(p.session_id))).toEqual([]);
+    expect((await post('/api/hooks/scope', { client_id: clientId }, keyHeaders)).json()).toEqual({ project_id: null, client_id: null, project_name: null });
+    expect((await post('/api/hooks/scope', { client_id: mine }, keyHeaders)).json().client_id).toBe(mine);
+
+    // The admin's session for that client: the scoped key can neither add to it, end it, nor reopen it.
+    const theirs = randomUUID();
+    await events([ev(theirs, 'session_start', { mode: 'msp', client_id: clientId }, minutesAgo(30)), ev(theirs, 'session_end', {}, minutesAgo(20))]);
+    const before = await sessionOf(theirs);
+    expect(before).toMatchObject({ client_id: clientId, status: 'completed' });
+    const attempts = [ev(theirs, 'file_change', { file_path: '/x' }), ev(theirs, 'command_run', { command: 'rm -rf /', success: true }),
+      ev(theirs, 'session_start', { source: 'resume' }), ev(theirs, 'session_end', {})];
+    const res = (await asScoped(attempts)).json();
+    expect(res).toMatchObject({ applied: 0, duplicates: 0 });
+    expect(res.rejected.map((r: any) => r.key)).toEqual(attempts.map((a) => a.key));
+    expect(res.rejected[0].reason).toMatch(/not found/);
+    expect(await sessionOf(theirs)).toEqual(before);
+    expect((await get(`/api/file-changes?session_id=${before.id}`)).json().total).toBe(0);
+    const ingest = await post('/api/memory/ingest', { session: { external_id: theirs }, turns: [{ ref: 'x:1', role: 'user', text: 'planted into another client' }] }, keyHeaders);
+    expect(ingest.statusCode).toBe(404);
+    expect((await get(`/api/context-snippets?session_id=${before.id}`)).json().total).toBe(0);
+  });
+
   it('refuses malformed events and read-only callers', async () => {
     const bad = await events([{ key: 'k', type: 'file_change', at: 'yesterday', session: 's', data: {} }]);
     expect(bad.statusCode).toBe(400);

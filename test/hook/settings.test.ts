@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,11 +71,27 @@ describe('plugin packaging', () => {
   });
 
   it('the launcher does nothing and exits 0 before setup has installed a hook file', () => {
+    // A copy of the launcher with no checkout around it: no dist/hook.cjs next to it, nothing installed.
     const home = mkdtempSync(join(tmpdir(), 'ct-launch-'));
-    const r = spawnSync(process.execPath, [join(root, 'hooks/launch.cjs'), 'user-prompt-submit'], {
-      env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOOK_FILE: join(home, 'missing.cjs') }, input: '{"session_id":"s","prompt":"what did we decide about backups"}', encoding: 'utf8', cwd: home,
+    const plugin = join(home, 'plugin', 'hooks');
+    mkdirSync(plugin, { recursive: true });
+    copyFileSync(join(root, 'hooks/launch.cjs'), join(plugin, 'launch.cjs'));
+    const r = spawnSync(process.execPath, [join(plugin, 'launch.cjs'), 'user-prompt-submit'], {
+      env: { PATH: process.env.PATH, HOME: home }, input: '{"session_id":"s","prompt":"what did we decide about backups"}', encoding: 'utf8', cwd: home,
     });
-    // Only the checkout's own dist/ may still be found; run from elsewhere with nothing installed it must stay silent either way.
     expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
+    expect(existsSync(join(home, '.claudetools'))).toBe(false);
+  });
+
+  it('the launcher runs the installed hook file with the event argument and stdin', () => {
+    const home = mkdtempSync(join(tmpdir(), 'ct-launch-'));
+    const hookFile = join(home, '.claudetools', 'bin', 'hook.cjs');
+    mkdirSync(join(home, '.claudetools', 'bin'), { recursive: true });
+    writeFileSync(hookFile, `require('node:fs').writeFileSync(${JSON.stringify(join(home, 'ran.json'))}, JSON.stringify({ argv: process.argv.slice(2), stdin: require('node:fs').readFileSync(0, 'utf8') }));`);
+    const r = spawnSync(process.execPath, [join(root, 'hooks/launch.cjs'), 'user-prompt-submit'], {
+      env: { PATH: process.env.PATH, HOME: home }, input: '{"session_id":"s"}', encoding: 'utf8', cwd: home,
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(home, 'ran.json'), 'utf8'))).toEqual({ argv: ['user-prompt-submit'], stdin: '{"session_id":"s"}' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchTurns, ingestKey, redactTurns } from '../../src/hook/capture.js';
+import { batchTurns, INGEST_BODY_BYTES, ingestKey, MAX_TURN_CHARS, redactTurns } from '../../src/hook/capture.js';
 import { isTrivialPrompt } from '../../src/hook/handlers/user-prompt-submit.js';
 import { eventName } from '../../src/hook/input.js';
 import { boundOutput, toolEvent } from '../../src/hook/tool-events.js';
@@ -39,14 +39,18 @@ describe('hook pieces', () => {
     expect(ingestKey('s', turns)).toBe(ingestKey('s', turns.map((t) => ({ ...t }))));
     expect(ingestKey('s', turns)).not.toBe(ingestKey('s', turns.slice(0, 1)));
     expect(ingestKey('s', turns)).toMatch(/^tr:[0-9a-f]{32}$/);
-    const many = Array.from({ length: 450 }, (_, i) => ({ ref: `s:${i}`, role: 'user' as const, text: 'y'.repeat(i % 100 === 5 ? 150_000 : 10) }));
+    // Sized in bytes of JSON (3-byte characters, escapes), not characters; a turn over the server's 200,000 is cut first.
+    const many = Array.from({ length: 450 }, (_, i) => ({ ref: `s:${i}`, role: 'user' as const, text: (i % 100 === 5 ? '€' : 'y').repeat(i % 100 === 5 ? 150_000 : 10) }));
     const batches = batchTurns(many);
     expect(batches.flat()).toEqual(many);
     for (const b of batches) {
       expect(b.length).toBeLessThanOrEqual(200);
-      expect(b.reduce((n, t) => n + t.text.length, 0)).toBeLessThanOrEqual(250_000);
+      expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThanOrEqual(INGEST_BODY_BYTES);
     }
     expect(batches.map((b) => b.length)).toEqual([105, 100, 100, 100, 45]);
+    const huge = redactTurns([{ ref: 's:h', role: 'user', text: `start ${'z'.repeat(300_000)} end` }]);
+    expect(huge[0]!.text.length).toBeLessThanOrEqual(MAX_TURN_CHARS);
+    expect(huge[0]!.text).toMatch(/^start z+\n\[… \d+ characters left out …\]\nz+ end$/);
   });
 
   it('reads event names from argv in either spelling and matches git remotes in either form', () => {

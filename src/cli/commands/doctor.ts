@@ -22,7 +22,8 @@ async function runChecks(): Promise<Check[]> {
     try { return await requestJson(config, method, path, body, 10_000); } catch (e) { return { status: 0, body: (e as Error).message }; }
   };
 
-  add({ name: 'config', ok: Boolean(config.server_url && config.api_key), detail: config.server_url ? `server ${config.server}` : 'no server configured', fix: 'claudetools setup --server URL --email you@example.com --password-stdin' });
+  // The connection as the hooks resolve it (config file, or a plugin's userConfig / the environment).
+  add({ name: 'config', ok: Boolean(config.key), detail: `server ${config.server}${config.key ? '' : ', no API key'}`, fix: 'claudetools setup --server URL --email you@example.com --password-stdin' });
   const health = await call('GET', '/api/health');
   if (!add({ name: 'server reachable', ok: health.status === 200, detail: `${config.server}/api/health → ${health.status || health.body}`, fix: 'start the server (npm start) or fix server_url with claudetools setup --server URL' })) return checks;
   const me = await call('GET', '/api/auth/me');

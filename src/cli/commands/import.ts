@@ -4,7 +4,9 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ingestEntries } from '../../hook/capture.js';
 import { ctHome, loadConfig } from '../../hook/env.js';
+import { splitIngest } from '../../hook/flush.js';
 import { requestJson } from '../../hook/http.js';
+import type { SpoolEntry } from '../../hook/spool.js';
 import { readTranscript } from '../../hook/transcript.js';
 import { CliError } from '../output.js';
 
@@ -40,6 +42,22 @@ export function importCommand(program: Command): void {
       const progress = loadProgress();
       const scopes = new Map<string, { project_id?: string; client_id?: string }>();
       let turnsSent = 0;
+      let skipped = 0;
+      /**
+       * One ingest; refused as too big or invalid (400/413), it is split and the halves retried, so one odd
+       * turn is skipped (and reported) instead of stopping the import at the same place on every run.
+       */
+      const deliver = async (entry: SpoolEntry, file: string): Promise<number> => {
+        const res = await requestJson(config, 'POST', '/api/memory/ingest', { ...entry.body, idempotency_key: entry.key }, 60_000);
+        if (res.status === 201) return (entry.body.turns as unknown[]).length;
+        const why = `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+        if (res.status !== 400 && res.status !== 413) throw new CliError(`ingest of ${file} failed: ${why} (run again to resume)`);
+        const halves = splitIngest(entry);
+        if (halves) return (await deliver(halves[0], file)) + (await deliver(halves[1], file));
+        skipped++;
+        process.stderr.write(`\nskipped a turn of ${file} the server refuses: ${why}\n`);
+        return 0;
+      };
       for (const [i, file] of files.entries()) {
         const session = basename(file, '.jsonl');
         const size = statSync(file).size;
@@ -58,9 +76,7 @@ export function importCommand(program: Command): void {
           }
           const at = new Date().toISOString();
           for (const entry of ingestEntries({ config, at }, session, read.startedAt ?? at, read.title, read.turns, scope)) {
-            const res = await requestJson(config, 'POST', '/api/memory/ingest', { ...entry.body, idempotency_key: entry.key }, 60_000);
-            if (res.status !== 201) throw new CliError(`ingest of ${file} failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)} (run again to resume)`);
-            turnsSent += (entry.body.turns as unknown[]).length;
+            turnsSent += await deliver(entry, file);
           }
           offset = read.offset;
           progress[file] = { offset };
@@ -69,6 +85,6 @@ export function importCommand(program: Command): void {
         process.stderr.write(`\r[${'#'.repeat(Math.round(((i + 1) / files.length) * 30)).padEnd(30)}] ${i + 1}/${files.length} transcripts, ${turnsSent} turns`);
       }
       process.stderr.write('\n');
-      process.stdout.write(`Imported ${turnsSent} turns from ${files.length} transcripts\n`);
+      process.stdout.write(`Imported ${turnsSent} turns from ${files.length} transcripts${skipped ? ` (${skipped} refused by the server, skipped)` : ''}\n`);
     });
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_SERVER_URL } from '../../hook/connection.js';
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { CliError } from '../output.js';
 /** Logs in once with email and password, then keeps an API key for this machine (the password is never stored). */
 export function loginCommand(program: Command): void {
   program.command('login').description('Log in to a ClaudeTools server and keep an API key for this machine')
-    .option('--server <url>', 'server URL', 'http://127.0.0.1:8000')
+    .option('--server <url>', 'server URL', DEFAULT_SERVER_URL)
     .option('--email <email>').option('--password-stdin', 'read the password from stdin')
     .option('--api-key <key>', 'use an existing API key instead of a password')
     .action(async (opts) => {

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, hostname, platform, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import { addHooks, isOurCommand, removeHooks } from '../../hook/settings.js';
+import { DEFAULT_SERVER_URL, resolveConnection, trimServer } from '../../hook/connection.js';
+import { addHooks, DEFAULT_NODE, isOurCommand, removeHooks } from '../../hook/settings.js';
 import { apiClient, qs } from '../api-client.js';
 import { readClientConfig, writeClientConfig } from '../client-config.js';
-import { installedHookPath, readSettings, sameJson, settingsPath, writeSettings } from '../claude-settings.js';
+import { installedHookPath, readSettings, replaceFile, sameJson, settingsPath, writeSettings } from '../claude-settings.js';
 import { ensureHookBundle } from '../hook-bundle.js';
 import { CliError } from '../output.js';
 
@@ -42,23 +43,23 @@ async function credentials(server: string, opts: { apiKey?: string; email?: stri
   throw new CliError('Give --api-key KEY, or --email E with --password-stdin');
 }
 
-/** Copies the freshly built bundle to ~/.claudetools/bin/hook.cjs. */
+/** Copies the freshly built bundle to ~/.claudetools/bin/hook.cjs, atomically: a hook starting meanwhile loads the old file or the new one. */
 async function installHookFile(): Promise<string> {
   const target = installedHookPath();
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  copyFileSync(await ensureHookBundle(), target);
-  chmodSync(target, 0o755);
+  replaceFile(target, readFileSync(await ensureHookBundle()), 0o755);
   return target;
 }
 
 export function setupCommands(program: Command): void {
   program.command('setup').description('Connect this machine to a ClaudeTools server and install the Claude Code hooks')
-    .option('--server <url>', 'server URL (default: the configured one, else http://127.0.0.1:8000)')
+    .option('--server <url>', `server URL (default: the configured one, else ${DEFAULT_SERVER_URL})`)
     .option('--api-key <key>', 'an existing API key').option('--email <email>', 'log in with this account').option('--password-stdin')
     .option('--hostname <name>', 'register this machine under this name (default: its host name; two machines sharing one need it)')
     .option('--no-hooks', 'configure only; leave ~/.claude/settings.json alone')
+    .option('--node <path>', `the node the hooks run with (default: ${DEFAULT_NODE}, found on PATH, so a node upgrade keeps them working)`)
     .action(async (opts) => {
-      const server = String(opts.server ?? readClientConfig().server_url ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
+      const server = opts.server ? trimServer(String(opts.server)) : resolveConnection(process.env, readClientConfig()).server;
       const { key, mint } = await credentials(server, opts);
       const api = apiClient({ ...process.env, CLAUDETOOLS_SERVER: server, CLAUDETOOLS_API_KEY: key });
       const me = await api.get<{ email: string }>('/api/auth/me');
@@ -71,7 +72,7 @@ export function setupCommands(program: Command): void {
       if (opts.hooks === false) return;
       const path = settingsPath();
       const before = readSettings(path);
-      const after = addHooks(before, process.execPath, hookFile);
+      const after = addHooks(before, String(opts.node ?? DEFAULT_NODE), hookFile);
       if (sameJson(before, after)) {
         process.stdout.write(`Hooks already installed in ${path}\n`);
         return;

@@ -1,5 +1,6 @@
+import { redactSecrets } from '../../memory/redact.js';
 import { additionalContext, scopeOf, serverMode, spawnFlusher, type Handler } from '../context.js';
-import { gitInfo } from '../git.js';
+import { gitInfo, withoutUserinfo } from '../git.js';
 import { requestJson } from '../http.js';
 import { logProblem } from '../log.js';
 import { newKey, spool } from '../spool.js';
@@ -16,10 +17,13 @@ export const sessionStart: Handler = async (ctx) => {
   // Whatever was injected before a compaction, resume or clear is no longer in Claude's context.
   const state = { ...stateOrNew(env, input.session_id), injected: [] };
   const git = input.cwd ? gitInfo(input.cwd) : {};
+  // Nothing leaves the machine unredacted: a remote with credentials in it, a secret in a folder name.
+  const remote = git.remote ? redactSecrets(withoutUserinfo(git.remote)).slice(0, 1000) : undefined;
+  const cwd = typeof input.cwd === 'string' && input.cwd ? redactSecrets(input.cwd).slice(0, 1000) : undefined;
   const modeScope = scopeOf(config, null);
   spool(env, [{ v: 1, key: newKey('ss'), kind: 'event', at, body: { type: 'session_start', at, session: input.session_id, data: {
-    ...(input.source ? { source: String(input.source).slice(0, 30) } : {}), ...(input.cwd ? { cwd: input.cwd } : {}),
-    ...(git.branch ? { git_branch: git.branch } : {}), ...(git.remote ? { git_remote: git.remote } : {}),
+    ...(input.source ? { source: String(input.source).slice(0, 30) } : {}), ...(cwd ? { cwd } : {}),
+    ...(git.branch ? { git_branch: git.branch } : {}), ...(remote ? { git_remote: remote } : {}),
     ...(config.machine_id ? { machine_id: config.machine_id } : {}), mode: serverMode(config), ...modeScope,
   } } }]);
   writeState(env, { ...state, ...(input.transcript_path ? { transcript_path: input.transcript_path } : {}) });
@@ -28,7 +32,7 @@ export const sessionStart: Handler = async (ctx) => {
   if (config.key) {
     try {
       const res = await requestJson(config, 'POST', '/api/hooks/brief', {
-        ...(input.cwd ? { cwd: input.cwd } : {}), ...(git.remote ? { git_remote: git.remote } : {}), ...modeScope,
+        ...(cwd ? { cwd } : {}), ...(remote ? { git_remote: remote } : {}), ...modeScope,
         session: input.session_id, token_budget: config.brief_budget ?? 600,
       }, BRIEF_TIMEOUT_MS);
       const brief = res.body as { project_id: string | null; client_id: string | null; text: string };

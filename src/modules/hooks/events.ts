@@ -29,7 +29,7 @@ export async function applyEvent(deps: EventDeps, ctx: RequestContext, event: Ho
     await deps.db.transaction().execute(async (trx) => {
       const ledgerId = newId();
       await trx.insertInto('hook_events').values({ id: ledgerId, idempotency_key: event.key, event_type: event.type, session_id: null, created_at: now }).execute();
-      const session = await sessionFor(trx, { ...event, at }, scope, now);
+      const session = await sessionFor(trx, ctx, { ...event, at }, scope, now);
       await trx.updateTable('hook_events').set({ session_id: session.id }).where('id', '=', ledgerId).execute();
       const entityId = await effect(trx, { ...event, at } as HookEvent, session, now);
       await deps.audit.record(trx as never, ctx, { action: `hook:${event.type}`, entity: entityId?.table ?? 'sessions', entity_id: entityId?.id ?? session.id, changes: { key: event.key } });

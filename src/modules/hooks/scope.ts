@@ -26,14 +26,17 @@ export async function resolveScope(db: Kysely<any>, ctx: RequestContext, input: 
   const found = (r: Record<string, string | null> | undefined, clientId?: string | null): HookScope | null =>
     r ? { project_id: r.id!, client_id: r.client_id ?? clientId ?? null, project_name: r.name } : null;
 
+  // A client named by the caller counts only when it exists and is in the caller's scope (else: as not found).
+  const givenClient = async () => {
+    if (!input.client_id || !inClientScope(ctx, input.client_id)) return null;
+    const known = await db.selectFrom('clients').select('id').where('id', '=', input.client_id).executeTakeFirst();
+    return known ? input.client_id : null;
+  };
   if (input.project_id) {
     const [r] = await pick((q) => q.where('id', '=', input.project_id));
-    return found(r) ?? { project_id: null, client_id: input.client_id ?? null, project_name: null };
+    return found(r) ?? { project_id: null, client_id: await givenClient(), project_name: null };
   }
-  if (input.client_id) {
-    const known = await db.selectFrom('clients').select('id').where('id', '=', input.client_id).executeTakeFirst();
-    return { project_id: null, client_id: known && inClientScope(ctx, input.client_id) ? input.client_id : null, project_name: null };
-  }
+  if (input.client_id) return { project_id: null, client_id: await givenClient(), project_name: null };
 
   if (input.git_remote) {
     const want = normalizeRemote(input.git_remote);

@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { RequestContext } from '../../core/context.js';
+import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
+import { inClientScope } from '../../entities/policy.js';
 import type { HookEvent } from './schemas.js';
 import type { HookScope } from './scope.js';
 
@@ -13,10 +16,12 @@ const minutesBetween = (from: string, to: string) => Math.max(0, Math.round((Dat
 /**
  * Our session row for a Claude Code session id, created on first sight by whichever event arrives first
  * (the spool does not guarantee order). A session_start fills in what a bare row lacks and reopens an
- * ended session on resume.
+ * ended session on resume. Another client's session (outside the caller's client scope) is not found: the
+ * caller can neither add to it, nor end or reopen it.
  */
-export async function sessionFor(trx: Kysely<any>, event: HookEvent, scope: HookScope | null, now: string): Promise<SessionRow> {
+export async function sessionFor(trx: Kysely<any>, ctx: RequestContext, event: HookEvent, scope: HookScope | null, now: string): Promise<SessionRow> {
   const existing = await trx.selectFrom('sessions').selectAll().where('external_session_id', '=', event.session).executeTakeFirst() as SessionRow | undefined;
+  if (existing && !inClientScope(ctx, existing.client_id)) throw AppError.notFound('session', event.session);
   const given = event.type === 'session_start' ? event.data : null;
   // A machine deleted since the client was set up must not make the whole event fail.
   const machineKnown = given?.machine_id ? Boolean(await trx.selectFrom('machines').select('id').where('id', '=', given.machine_id).executeTakeFirst()) : false;

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../core/context.js';
+import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
+import { inClientScope } from '../../entities/policy.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { constraintViolation } from '../../db/dialect.js';
 import { chunkTurns } from '../../memory/chunk.js';
@@ -34,9 +36,11 @@ async function insertMany(trx: Kysely<any>, table: string, rows: Record<string, 
 }
 
 /** Finds or starts the session the turns belong to, by the caller's external id. */
-async function sessionFor(trx: Kysely<any>, input: IngestInput, scope: ResolvedScope, now: string): Promise<string | null> {
+async function sessionFor(trx: Kysely<any>, ctx: RequestContext, input: IngestInput, scope: ResolvedScope, now: string): Promise<string | null> {
   if (!input.session) return null;
-  const found = await trx.selectFrom('sessions').select('id').where('external_session_id', '=', input.session.external_id).executeTakeFirst();
+  const found = await trx.selectFrom('sessions').select(['id', 'client_id']).where('external_session_id', '=', input.session.external_id).executeTakeFirst();
+  // Another client's session is not found: nothing is added to it.
+  if (found && !inClientScope(ctx, found.client_id)) throw AppError.notFound('session', input.session.external_id);
   if (found) return found.id as string;
   const id = newId();
   await trx.insertInto('sessions').values({
@@ -81,7 +85,7 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
   const ingestId = newId();
   // The ledger row goes first: a concurrent retry blocks on its unique key until this commits, then fails over to it.
   await trx.insertInto('memory_ingests').values({ id: ingestId, idempotency_key: key, project_id: scope.projectId, session_id: null, result: '{}', created_at: now }).execute();
-  const sessionId = await sessionFor(trx, input, scope, now);
+  const sessionId = await sessionFor(trx, ctx, input, scope, now);
   const base = { project_id: scope.projectId, client_id: scope.clientId, session_id: sessionId, relevance_score: 1, usage_count: 0, pinned: 0, created_at: now, updated_at: now };
   const fallbackAt = input.session?.started_at ?? now;
 
