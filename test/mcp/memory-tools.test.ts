@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/databases.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { seedParents, type Parents } from '../support/msp.js';
-import { callerContext, connectClient, idsIn, type McpTestClient } from './support.js';
+import { callerContext, connectClient, idsIn, twoClients, type McpTestClient } from './support.js';
 
 const READ_ONLY = ['recall', 'search_memory', 'get_memory', 'list_recent', 'get_project_state', 'list_projects', 'list_tasks', 'client_overview', 'search_infrastructure', 'list_clients', 'find_credential'];
 
@@ -13,21 +13,13 @@ describeEachDialect('MCP memory tools', (t) => {
   let admin: McpTestClient, tech: McpTestClient, viewer: McpTestClient;
   const storedId = (text: string) => /(?:snippet|decision) ([0-9a-f-]{36})/.exec(text)![1]!;
 
+  let fixture: Awaited<ReturnType<typeof twoClients>>;
+
   beforeAll(async () => {
-    a = await seedParents(t());
-    b = await seedParents(t());
-    slugA = String((await t().services.projects.get({ actor: null }, a.project_id)).slug);
-    slugB = String((await t().services.projects.get({ actor: null }, b.project_id)).slug);
-    admin = await connectClient(t(), await callerContext(t(), 'admin'));
-    tech = await connectClient(t(), await callerContext(t(), 'technician', { client_scope: [a.client_id] }));
-    viewer = await connectClient(t(), await callerContext(t(), 'viewer', { client_scope: [a.client_id] }));
+    fixture = await twoClients(t());
+    ({ a, b, slugA, slugB, admin, tech, viewer } = fixture);
   });
-  afterAll(async () => {
-    for (const c of [admin, tech, viewer]) {
-      expect(c.failures).toEqual([]);
-      await c.close();
-    }
-  });
+  afterAll(() => fixture?.close());
 
   it('annotates every tool: reads are read-only, forget alone is destructive', async () => {
     const { tools } = await admin.client.listTools();

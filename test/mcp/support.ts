@@ -2,7 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Role, RequestContext } from '../../src/core/context.js';
 import { buildMcpServer } from '../../src/mcp/server.js';
+import { expect } from 'vitest';
 import type { TestApp } from '../support/app.js';
+import { seedParents, type Parents } from '../support/msp.js';
 
 export interface ToolAnswer { text: string; isError: boolean }
 
@@ -56,3 +58,31 @@ export const EXPECTED_TOOLS = [
   'list_tasks', 'create_task', 'update_task', 'log_time',
   'client_overview', 'search_infrastructure', 'list_clients', 'find_credential',
 ].sort();
+
+/**
+ * The common fixture: two clients' records (`a`, `b`) with their project slugs and client codes, and MCP
+ * clients for an admin, a technician and a viewer both scoped to `a`. `close` also checks that no call
+ * failed unexpectedly.
+ */
+export async function twoClients(t: TestApp) {
+  const system = { actor: null };
+  const handles = async (p: Parents) => ({
+    slug: String((await t.services.projects.get(system, p.project_id)).slug),
+    code: String((await t.services.clients.get(system, p.client_id)).short_code),
+  });
+  const a = await seedParents(t);
+  const b = await seedParents(t);
+  const [ha, hb] = [await handles(a), await handles(b)];
+  const admin = await connectClient(t, await callerContext(t, 'admin'));
+  const tech = await connectClient(t, await callerContext(t, 'technician', { client_scope: [a.client_id] }));
+  const viewer = await connectClient(t, await callerContext(t, 'viewer', { client_scope: [a.client_id] }));
+  return {
+    a, b, slugA: ha.slug, slugB: hb.slug, codeA: ha.code, codeB: hb.code, admin, tech, viewer,
+    async close() {
+      for (const c of [admin, tech, viewer]) {
+        expect(c.failures).toEqual([]);
+        await c.close();
+      }
+    },
+  };
+}

@@ -1,30 +1,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/dialects.js';
-import { seedParents, type Parents } from '../support/msp.js';
-import { callerContext, connectClient, idsIn, type McpTestClient } from './support.js';
+import type { Parents } from '../support/msp.js';
+import { callerContext, connectClient, idsIn, twoClients, type McpTestClient } from './support.js';
 
 describeEachDialect('MCP project, task and time tools, and project resources', (t) => {
   let a: Parents, b: Parents, slugA: string, slugB: string, codeA: string, codeB: string;
   let admin: McpTestClient, tech: McpTestClient, viewer: McpTestClient;
-  const system = { actor: null };
+  let fixture: Awaited<ReturnType<typeof twoClients>>;
 
   beforeAll(async () => {
-    a = await seedParents(t());
-    b = await seedParents(t());
-    slugA = String((await t().services.projects.get(system, a.project_id)).slug);
-    slugB = String((await t().services.projects.get(system, b.project_id)).slug);
-    codeA = String((await t().services.clients.get(system, a.client_id)).short_code);
-    codeB = String((await t().services.clients.get(system, b.client_id)).short_code);
-    admin = await connectClient(t(), await callerContext(t(), 'admin'));
-    tech = await connectClient(t(), await callerContext(t(), 'technician', { client_scope: [a.client_id] }));
-    viewer = await connectClient(t(), await callerContext(t(), 'viewer', { client_scope: [a.client_id] }));
+    fixture = await twoClients(t());
+    ({ a, b, slugA, slugB, codeA, codeB, admin, tech, viewer } = fixture);
   });
-  afterAll(async () => {
-    for (const c of [admin, tech, viewer]) {
-      expect(c.failures).toEqual([]);
-      await c.close();
-    }
-  });
+  afterAll(() => fixture?.close());
 
   it('creates a task in a project by slug (its client follows) and moves it through its statuses', async () => {
     const task = await tech.json('create_task', { title: 'Renew the Fabrikam TLS certificate', project: slugA, task_type: 'deployment', complexity: 'simple' });
