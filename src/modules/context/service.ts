@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RequestContext } from '../../core/context.js';
 import type { Page } from '../../core/pagination.js';
-import { createCrudService, type CrudDeps, type CrudService } from '../../entities/crud-service.js';
+import { createCrudService, inheritClient, type CrudDeps, type CrudService } from '../../entities/crud-service.js';
 import { assertAccess, clientLimit } from '../../entities/policy.js';
 import { scopeCondition } from '../../entities/scope.js';
 import { extractTags } from '../../memory/tags.js';
@@ -30,13 +30,6 @@ export async function bumpUsage(trx: Kysely<any>, kind: MemoryKind, ids: readonl
   return Number(res.numUpdatedRows);
 }
 
-/** A project's client, when the item names a project and no client: items are scoped by their own client_id. */
-async function withProjectClient(trx: Kysely<any>, values: Record<string, unknown>): Promise<Record<string, unknown>> {
-  if (values.project_id == null || values.client_id != null) return values;
-  const project = await trx.selectFrom('projects').select('client_id').where('id', '=', values.project_id as string).executeTakeFirst();
-  return project?.client_id ? { ...values, client_id: project.client_id } : values;
-}
-
 const scrubTags = (values: Record<string, unknown>) => (Array.isArray(values.tags) ? { ...values, tags: normalizeTags(values.tags) } : values);
 
 /**
@@ -48,7 +41,8 @@ function createMemoryService(kind: MemoryKind, deps: CrudDeps, prepare: PrepareM
   const { entity } = MEMORY_KINDS[kind];
   return createCrudService(entity, deps, {
     async beforeCreate(values, _ctx, trx) {
-      const given = await withProjectClient(trx, scrubTags(scrub(entity, values)));
+      // The client is needed here already (the scope tokens `prepare` derives), not only in the generic CRUD after this hook.
+      const given = await inheritClient(entity, trx, scrubTags(scrub(entity, values)));
       // Untagged memories are tagged from their text, as ingest tags what it stores; given tags are kept as given.
       const row = Array.isArray(given.tags) && given.tags.length ? given : { ...given, tags: normalizeTags(extractTags(memoryText(kind, given))) };
       return { ...row, ...prepare(kind, row) };
@@ -57,7 +51,7 @@ function createMemoryService(kind: MemoryKind, deps: CrudDeps, prepare: PrepareM
       let clean = scrubTags(scrub(entity, patch));
       // Moving an item to another project moves it to that project's client too, unless the patch says otherwise.
       if (clean.project_id != null && clean.client_id === undefined) {
-        const { client_id } = await withProjectClient(trx, { project_id: clean.project_id });
+        const { client_id } = await inheritClient(entity, trx, { project_id: clean.project_id });
         if (client_id != null) clean = { ...clean, client_id };
       }
       const derived = prepare(kind, { ...entity.decode(current), ...clean });
