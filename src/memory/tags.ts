@@ -19,6 +19,7 @@
  * Order: by number of matches, most first; ties by first occurrence in the text, then vocabulary order.
  * The result is capped at `max` (default 12).
  */
+import { words } from './text.js';
 
 export type TagCategory =
   | 'language' | 'framework' | 'database' | 'cloud' | 'os' | 'networking' | 'security' | 'msp' | 'tool' | 'signal';
@@ -291,7 +292,7 @@ const CATEGORY_OF_TAG: ReadonlyMap<string, TagCategory> = new Map(TAG_VOCABULARY
 /** The tag categories `text` names by a category word ("which database did we pick" -> database). */
 export function categoriesIn(text: string): TagCategory[] {
   const found = new Set<TagCategory>();
-  for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+  for (const word of words(text)) {
     const category = CATEGORY_WORDS.get(word);
     if (category) found.add(category);
   }
