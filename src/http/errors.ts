@@ -17,6 +17,9 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
  * The one place errors become responses. AppErrors and client mistakes keep their status and code;
  * anything else is a 500 whose details stay in the log (with the request id), never in the body.
  */
+/** Fastify's validation contexts as a person would name them in a sentence. */
+const LOCATION_NAMES: Record<string, string> = { body: 'body', querystring: 'query string', params: 'path', headers: 'headers' };
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let body: Problem;
@@ -25,7 +28,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       for (const [k, v] of Object.entries(err.headers ?? {})) reply.header(k, v);
     } else if (hasZodFastifySchemaValidationErrors(err)) {
       const location = err.validationContext;
-      body = problem(400, 'validation_failed', `The ${location ?? 'request'} is not valid`, err.validation.map((v) => ({
+      const name = LOCATION_NAMES[location ?? ''] ?? 'request';
+      body = problem(400, 'validation_failed', `The ${name} ${name.endsWith('s') ? 'are' : 'is'} not valid`, err.validation.map((v) => ({
         path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
         location,
         message: v.message ?? 'invalid',
