@@ -50,6 +50,12 @@ describeEachDialect('input safety', (t) => {
     for (const body of ['[]', '"text"', '42', 'null']) expect((await post(body)).statusCode, body).toBe(400);
   });
 
+  it('says which part of the request is wrong: path, query string or body', async () => {
+    const detail = async (url: string) => (await t().app.inject({ method: 'GET', url, headers: t().adminHeaders })).json().detail;
+    expect(await detail('/api/machines/not-a-uuid')).toBe('The path is not valid');
+    expect(await detail('/api/machines?limit=-1')).toBe('The query string is not valid');
+  });
+
   it('refuses an unsupported content type with 415', async () => {
     const res = await post('hostname=x', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.statusCode).toBe(415);
