@@ -28,6 +28,7 @@ import { hookRoutes } from './modules/hooks/routes.js';
 import { createHookService } from './modules/hooks/service.js';
 import { createTimeProposalService } from './modules/hooks/time-proposals.js';
 import { createMemoryService } from './modules/memory/service.js';
+import { MemoryIndex } from './modules/memory/memory-index.js';
 import { machineRoutes } from './modules/machines/routes.js';
 import { mcpRoutes } from './mcp/http.js';
 import { mcpAllowedHosts, type AllowedHost } from './mcp/origin.js';
@@ -72,10 +73,10 @@ export function buildServices(deps: AppDeps) {
     settings: { jwtKey: deps.keys.jwt, accessTokenTtl: deps.settings.accessTokenTtl, refreshTokenTtl: deps.settings.refreshTokenTtl,
       maxFailures: deps.settings.auth.maxFailures, lockoutSeconds: deps.settings.auth.lockoutSeconds },
   });
-  const crud = { db, audit, clock };
+  const crud = { db, audit, clock, memoryIndex: new MemoryIndex(db) };
   const msp = buildMspServices(crud);
   return {
-    db, clock, audit, auth,
+    db, clock, audit, auth, memoryIndex: crud.memoryIndex,
     ...msp,
     hooks: createHookService(crud),
     timeProposals: createTimeProposalService(db, msp.billableTime, () => clock.now().toISOString()),

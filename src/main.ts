@@ -71,6 +71,8 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   logger.info({ db: database.dialect, url: `http://${config.host}:${config.port}`, docs: '/api/docs' }, 'ClaudeTools is listening');
+  // Loaded now rather than by the first recall, which a hook would otherwise give up waiting for.
+  app.services.memoryIndex.warm().catch((err: Error) => logger.error({ err }, 'The memory index did not load; the next recall tries again'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

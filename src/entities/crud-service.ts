@@ -14,10 +14,14 @@ import type { Fields } from './fields.js';
 import { assertAccess, clientLimit, inClientScope } from './policy.js';
 import * as repo from './repository.js';
 
+import type { MemoryIndex } from '../modules/memory/memory-index.js';
+
 export interface CrudDeps {
   db: Kysely<Database>;
   audit: AuditService;
   clock: Clock;
+  /** The in-memory copy of the recallable items, told about every committed write to them (none in tools that never recall). */
+  memoryIndex?: MemoryIndex;
 }
 
 /** Rules an entity adds around the generic CRUD; each may reshape values or throw an AppError. */
@@ -27,6 +31,8 @@ export interface CrudHooks {
   beforeDelete?(current: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<void> | void;
   /** Runs in the same transaction once a row is created or updated (e.g. to keep a search index in step). */
   afterWrite?(row: Record<string, unknown>, ctx: RequestContext, trx: Kysely<Database>): Promise<void> | void;
+  /** Runs once the create, update or delete of row `id` is committed (e.g. to refresh a cache other readers share). */
+  afterCommit?(id: string, action: 'create' | 'update' | 'delete'): void;
 }
 
 export interface CrudSchemas {
@@ -140,9 +146,11 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
   }
 
   /** Turns a unique-constraint clash into a 409 naming the declared unique columns. */
-  async function write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  async function write<T>(action: 'create' | 'update' | 'delete', id: string | undefined, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     try {
-      return await db.transaction().execute(fn);
+      const result = await db.transaction().execute(fn);
+      hooks.afterCommit?.(id ?? String((result as { id: unknown }).id), action);
+      return result;
     } catch (err) {
       const violation = constraintViolation(err);
       if (violation?.kind === 'unique') {
@@ -176,7 +184,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
       assertAccess(ctx, entity.access.write, true);
       // A technician limited to some clients cannot add a client: it would fall outside their own scope.
       if (entity.clientScope === 'id' && clientLimit(ctx) !== null) throw AppError.forbidden(`Only admins and unscoped technicians add ${entity.plural}`);
-      return write(async (trx) => {
+      return write('create', undefined, async (trx) => {
         const now = clock.now().toISOString();
         let values = withDefaults(entity, parseInput(createSchema, input));
         if (hooks.beforeCreate) values = await hooks.beforeCreate(values, ctx, trx);
@@ -194,7 +202,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
 
     async update(ctx, id, patch) {
       assertAccess(ctx, entity.access.write, true);
-      return write(async (trx) => {
+      return write('update', id, async (trx) => {
         const current = await load(ctx, id, trx);
         let values = parseInput(updateSchema, patch);
         if (hooks.beforeUpdate) values = await hooks.beforeUpdate(values, current, ctx, trx);
@@ -221,7 +229,7 @@ export function createCrudService<F extends Fields>(entity: Entity<F>, deps: Cru
 
     async remove(ctx, id) {
       assertAccess(ctx, entity.access.write, true);
-      await write(async (trx) => {
+      await write('delete', id, async (trx) => {
         const current = await load(ctx, id, trx);
         if (hooks.beforeDelete) await hooks.beforeDelete(current, ctx, trx);
         await checkRestrictions(trx, id);

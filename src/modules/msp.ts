@@ -12,16 +12,16 @@ import { createServiceRelationshipService } from './services/service.js';
 import { createSessionService } from './sessions/service.js';
 import { createTagging, tagRoutes } from './tags/tagging.js';
 import { createTaskService } from './tasks/service.js';
-import { forgetScope } from './memory/scope-index.js';
+import { forgetsScope } from './memory/scope-index.js';
 
 /** The MSP work-tracking services: plain entities through the generic CRUD, the rest with their rules. */
 export function buildMspServices(deps: CrudDeps) {
   const plain = <T extends Parameters<typeof createCrudService>[0]>(entity: T, hooks?: CrudHooks) => createCrudService(entity, deps, hooks);
   return {
     // Deleting a project or client nulls the memories' reference in the database; their index tokens follow.
-    clients: plain(E.Client, { beforeDelete: (row, _ctx, trx) => forgetScope(trx, 'client_id', String(row.id)) }),
+    clients: plain(E.Client, forgetsScope('client_id', deps)),
     tags: plain(E.Tag),
-    projects: plain(E.Project, { beforeDelete: (row, _ctx, trx) => forgetScope(trx, 'project_id', String(row.id)) }),
+    projects: plain(E.Project, forgetsScope('project_id', deps)),
     sessions: createSessionService(deps),
     workItems: plain(E.WorkItem),
     tasks: createTaskService(deps),

@@ -61,6 +61,7 @@ function createMemoryService(kind: MemoryKind, deps: CrudDeps, prepare: PrepareM
     },
     afterWrite: (row, _ctx, trx) => syncTags(trx, kind, String(row.id), (row.tags as string[] | null) ?? []),
     beforeDelete: (current, _ctx, trx) => dropTags(trx, kind, String(current.id)),
+    afterCommit: (id) => deps.memoryIndex?.touched(kind, [id]),
   });
 }
 
@@ -131,6 +132,7 @@ export function buildContextServices(deps: CrudDeps, prepare: PrepareMemory = pr
       assertAccess(ctx, service.entity.access.write, true);
       await service.get(ctx, id);
       await bumpUsage(db, kind, [id], clock.now().toISOString());
+      deps.memoryIndex?.touched(kind, [id]);
       return service.get(ctx, id);
     },
   };

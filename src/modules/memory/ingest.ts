@@ -16,6 +16,7 @@ import { countTokens } from '../../memory/tokens.js';
 import type { AuditService } from '../audit/service.js';
 import { MEMORY_KINDS, normalizeTags } from '../context/tag-index.js';
 import { prepareMemory, type MemoryKind } from './prepare.js';
+import type { MemoryIndex } from './memory-index.js';
 import type { IngestInput, IngestOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
 
@@ -60,7 +61,7 @@ async function existingPieces(trx: Kysely<any>, projectId: string | null, hashes
   return new Set(rows.flatMap((r) => (JSON.parse(r.source_refs as string) as string[]).map((ref) => `${r.content_hash}|${ref}`)));
 }
 
-export interface IngestDeps { db: Kysely<any>; audit: AuditService; clock: Clock }
+export interface IngestDeps { db: Kysely<any>; audit: AuditService; clock: Clock; memoryIndex?: MemoryIndex }
 
 /**
  * Stores a batch of conversation turns as recallable memory, all or nothing: one snippet per turn
@@ -70,7 +71,9 @@ export interface IngestDeps { db: Kysely<any>; audit: AuditService; clock: Clock
 export async function ingest(deps: IngestDeps, ctx: RequestContext, input: IngestInput, scope: ResolvedScope): Promise<IngestOutput> {
   const key = ledgerKey(input);
   try {
-    return await deps.db.transaction().execute((trx) => store(trx, deps, ctx, input, scope, key));
+    const result = await deps.db.transaction().execute((trx) => store(trx, deps, ctx, input, scope, key));
+    for (const item of result.items) deps.memoryIndex?.touched(item.kind as MemoryKind, [item.id]);
+    return result;
   } catch (err) {
     // A concurrent or earlier request with the same key won the ledger row: answer with what it stored.
     if (constraintViolation(err)?.kind !== 'unique') throw err;

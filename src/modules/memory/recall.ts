@@ -10,7 +10,8 @@ import { decodeTerms, encodedQuery, storedFrequencies, terms } from '../../memor
 import { countTokens } from '../../memory/tokens.js';
 import type { RecallInput, RecallOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
-import { fetchBodies, findCandidates, scopeStats, type CandidateBody, type CandidateRow } from './search.js';
+import { candidateRow, fetchBodies, findCandidates, scopeStats, type CandidateBody, type CandidateRow, type SearchScope } from './search.js';
+import type { IndexedCandidate, MemoryIndex } from './memory-index.js';
 import { bumpUsage } from '../context/service.js';
 
 /** Per table: more matches than this are a query too vague to rank well anyway. */
@@ -38,25 +39,40 @@ type Scored = ReturnType<typeof rank<Ranked>>[number];
  * top of the ranking, in growing windows: formatting a prefix gives the same result as formatting
  * the whole list whenever the limit or the budget stopped it inside that prefix.
  */
-async function fitInBudget(db: Kysely<any>, ranked: Scored[], input: RecallInput) {
+async function fitInBudget(db: Kysely<any>, ranked: Scored[], input: RecallInput, search: SearchScope) {
   const bodies = new Map<string, CandidateBody>();
   for (let window = Math.max(2 * input.limit, 16); ; window *= 4) {
     const prefix = ranked.slice(0, window);
     const missing = prefix.filter((r) => !bodies.has(r.item.id)).map((r) => r.item.row);
-    for (const [id, body] of await fetchBodies(db, missing)) bodies.set(id, body);
+    for (const [id, body] of await fetchBodies(db, missing, search)) bodies.set(id, body);
     const deduper = new Deduper();
     const shown = prefix.filter((r) => bodies.has(r.item.id)).map((r) => {
       const body = bodies.get(r.item.id)!;
       return { kind: kindOf(r.item.row), title: body.title, text: body.text, at: r.item.at, body, scored: r,
-        tokens: r.item.row.kind === 'context_snippet' ? Number(r.item.row.tokens) : undefined };
+        tokens: r.item.row.kind === 'context_snippet' ? r.item.row.tokens : undefined };
     });
     const injection = formatForInjection(shown, input.token_budget,
-      { limit: input.limit, accept: (i) => !deduper.seen(i.text, decodeTerms(i.scored.item.row.search_terms)) });
+      { limit: input.limit, accept: (i) => !deduper.seen(i.text, decodeTerms(i.body.search_terms)) });
     if (injection.considered < shown.length || window >= ranked.length) return injection;
   }
 }
 
-export interface RecallDeps { db: Kysely<any>; clock: Clock; weights?: RankWeights }
+export interface RecallDeps { db: Kysely<any>; clock: Clock; weights?: RankWeights; memoryIndex?: MemoryIndex }
+
+/**
+ * Every item in scope holding a query term (or an expansion of one), with the counts of the query's own
+ * terms, and the scope's size: from the in-memory index when there is one, else from the database.
+ */
+async function findInScope(deps: RecallDeps, search: SearchScope, matchTerms: string[], queryTerms: string[]) {
+  const found = await deps.memoryIndex?.search(search, matchTerms, queryTerms, CANDIDATE_CAP);
+  if (found) return found;
+  const [rows, stats] = await Promise.all([findCandidates(deps.db, matchTerms, search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
+  const wanted = encodedQuery(queryTerms);
+  const candidates: IndexedCandidate[] = rows.map((row) => ({
+    row: candidateRow(row), termFrequencies: storedFrequencies(row.search_terms, wanted), contextFrequencies: storedFrequencies(row.context_terms, wanted),
+  }));
+  return { candidates, stats };
+}
 
 /**
  * Candidates from the full-text index, ranked by the engine, near-duplicates dropped, then as many
@@ -71,18 +87,15 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const categories = categoriesIn(input.query);
   const expansion = categories.flatMap((c) => tagsInCategory(c).flatMap(terms));
   const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: input.tags };
-  const [rows, stats] = await Promise.all([findCandidates(deps.db, [...new Set([...queryTerms, ...expansion])], search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
-
-  const wanted = encodedQuery(queryTerms);
-  const candidates: Ranked[] = rows.map((row) => ({
-    row, id: row.id, termFrequencies: storedFrequencies(row.search_terms, wanted), contextFrequencies: storedFrequencies(row.context_terms, wanted),
-    length: Number(row.term_count), contextLength: Number(row.context_count), tags: JSON.parse(row.tags) as string[],
-    scope: scopeOf(row, scope), at: row.occurred_at ?? row.created_at, usageCount: Number(row.usage_count),
-    relevanceScore: Number(row.relevance_score), pinned: Boolean(Number(row.pinned)),
+  const found = await findInScope(deps, search, [...new Set([...queryTerms, ...expansion])], queryTerms);
+  const { stats } = found;
+  const candidates: Ranked[] = found.candidates.map(({ row, termFrequencies, contextFrequencies }) => ({
+    row, id: row.id, termFrequencies, contextFrequencies, length: row.term_count, contextLength: row.context_count, tags: row.tags,
+    scope: scopeOf(row, scope), at: row.occurred_at ?? row.created_at, usageCount: row.usage_count, relevanceScore: row.relevance_score, pinned: row.pinned,
   }));
   const avgLength = stats.docCount ? (stats.termCount + weights.contextWeight * stats.contextCount) / stats.docCount : 1;
   const ranked = rank({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], categories, now }, candidates, { docCount: stats.docCount, avgLength }, weights);
-  const injection = await fitInBudget(deps.db, ranked, input);
+  const injection = await fitInBudget(deps.db, ranked, input, search);
   const items = injection.included.map(({ body, scored: { item, score, breakdown } }) => ({
     id: item.id, kind: kindOf(item.row), title: body.title, text: body.text, score: Number(score.toFixed(6)),
     source_refs: JSON.parse(body.source_refs) as string[], tags: item.tags, created_at: item.row.created_at,
@@ -92,7 +105,11 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   if (input.record_usage && items.length) {
     const used = injection.included.map((i) => i.scored.item.row);
     const at = deps.clock.now().toISOString();
-    for (const kind of new Set(used.map((r) => r.kind))) await bumpUsage(deps.db, kind, used.filter((r) => r.kind === kind).map((r) => r.id), at);
+    for (const kind of new Set(used.map((r) => r.kind))) {
+      const ids = used.filter((r) => r.kind === kind).map((r) => r.id);
+      await bumpUsage(deps.db, kind, ids, at);
+      deps.memoryIndex?.touched(kind, ids);
+    }
   }
-  return { items, text: injection.text, tokens: injection.tokens, candidates: rows.length };
+  return { items, text: injection.text, tokens: injection.tokens, candidates: candidates.length };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CrudDeps, CrudHooks } from '../../entities/crud-service.js';
 import { MEMORY_KINDS } from '../context/tag-index.js';
 import { scopeTerms } from './prepare.js';
 
@@ -21,4 +22,12 @@ export async function forgetScope(trx: Kysely<any>, column: 'project_id' | 'clie
         .execute();
     }
   }
+}
+
+/** The hooks of a project's or client's CRUD that keep the full-text scope tokens and the memory index true on delete. */
+export function forgetsScope(column: 'project_id' | 'client_id', deps: CrudDeps): CrudHooks {
+  return {
+    beforeDelete: (row, _ctx, trx) => forgetScope(trx, column, String(row.id)),
+    afterCommit: (id, action) => { if (action === 'delete') deps.memoryIndex?.scopeRemoved(column, id); },
+  };
 }

@@ -6,36 +6,53 @@ import { scopeQueryTerms } from './prepare.js';
 
 /** How each recallable table maps onto one candidate shape. */
 const SOURCES = [
-  { kind: 'context_snippet', table: 'context_snippets',
-    title: sql<string | null>`title`, text: sql<string>`dense_content`, label: sql<string>`category`, expires: true },
-  { kind: 'conversation_context', table: 'conversation_contexts',
-    title: sql<string | null>`title`, text: sql<string>`coalesce(dense_summary, title)`, label: sql<string>`context_type`, expires: true },
-  { kind: 'decision_log', table: 'decision_logs',
-    title: sql<string | null>`null`, text: sql<string>`decision_text`, label: sql<string>`decision_type`, expires: false },
+  { kind: 'context_snippet', table: 'context_snippets', title: sql<string | null>`title`, text: sql<string>`dense_content`,
+    label: sql<string>`category`, expires: true, expiresAt: sql<string | null>`expires_at` },
+  { kind: 'conversation_context', table: 'conversation_contexts', title: sql<string | null>`title`, text: sql<string>`coalesce(dense_summary, title)`,
+    label: sql<string>`context_type`, expires: true, expiresAt: sql<string | null>`expires_at` },
+  { kind: 'decision_log', table: 'decision_logs', title: sql<string | null>`null`, text: sql<string>`decision_text`,
+    label: sql<string>`decision_type`, expires: false, expiresAt: sql<string | null>`null` },
 ] as const;
 
-/** What ranking needs of an item: its terms, size, tags, scope and history, but not its text. */
-export interface CandidateRow {
+/** What ranking needs of an item: its size, tags, scope and history, but not its text. */
+export interface CandidateRow extends Placement {
   kind: MemoryKind;
   id: string;
   label: string;
-  project_id: string | null;
-  client_id: string | null;
-  tags: string;
   usage_count: number;
   relevance_score: number;
-  pinned: number | boolean;
-  occurred_at: string | null;
-  created_at: string;
-  search_terms: string | null;
-  context_terms: string | null;
+  pinned: boolean;
+  updated_at: string;
   term_count: number;
   context_count: number;
   tokens: number;
 }
 
+/** Where and when an item is: what decides whether a search can reach it. */
+export interface Placement {
+  project_id: string | null;
+  client_id: string | null;
+  occurred_at: string | null;
+  created_at: string;
+  expires_at: string | null;
+  tags: string[];
+}
+
+/** A candidate row as the database gives it: numbers may be strings (MariaDB, PostgreSQL), tags are JSON. */
+export type StoredRow = Omit<CandidateRow, 'tags' | 'pinned'> & { tags: string; pinned: number | boolean; search_terms: string | null; context_terms: string | null };
+
+/** Database values as one shape on every dialect. */
+export function candidateRow(raw: StoredRow): CandidateRow {
+  return {
+    kind: raw.kind, id: raw.id, label: raw.label, project_id: raw.project_id ?? null, client_id: raw.client_id ?? null,
+    tags: JSON.parse(raw.tags) as string[], usage_count: Number(raw.usage_count), relevance_score: Number(raw.relevance_score),
+    pinned: Boolean(Number(raw.pinned)), occurred_at: raw.occurred_at ?? null, created_at: raw.created_at, updated_at: raw.updated_at,
+    expires_at: raw.expires_at ?? null, term_count: Number(raw.term_count), context_count: Number(raw.context_count), tokens: Number(raw.tokens),
+  };
+}
+
 /** What showing an item needs, fetched only for the items that rank high enough to be shown. */
-export interface CandidateBody { title: string | null; text: string; source_refs: string }
+export interface CandidateBody { title: string | null; text: string; source_refs: string; search_terms: string | null }
 
 export interface SearchScope {
   projectId?: string | null;
@@ -46,6 +63,19 @@ export interface SearchScope {
   /** Items that happened after this are not recalled. */
   asOf: string;
   tags: string[];
+}
+
+/**
+ * The same rule as `scopeFilter`, for an item in hand: in reach of the scope, visible to the actor,
+ * already happened by `asOf`, not expired, and carrying one of the asked tags.
+ */
+export function inSearchScope(row: Placement, s: SearchScope): boolean {
+  if ((row.occurred_at ?? row.created_at) > s.asOf) return false;
+  if (row.expires_at !== null && row.expires_at <= s.asOf) return false;
+  if ((s.projectId || s.clientId) && !((row.project_id === null && row.client_id === null)
+    || (s.projectId && row.project_id === s.projectId) || (s.clientId && row.client_id === s.clientId))) return false;
+  if (s.allowedClients && row.client_id !== null && !s.allowedClients.includes(row.client_id)) return false;
+  return !s.tags.length || s.tags.some((t) => row.tags.includes(t));
 }
 
 /** Items in reach of the scope: the project's, its client's, and global ones; never another client's. */
@@ -96,9 +126,11 @@ function matches(db: Kysely<any>, table: string, terms: string[], scope: SearchS
   }
 }
 
-const RANK_COLUMNS = (source: (typeof SOURCES)[number]) => [
+/** The columns of a `StoredRow`. */
+export const RANK_COLUMNS = (source: (typeof SOURCES)[number]) => [
   sql<string>`${source.kind}`.as('kind'), 'id', source.label.as('label'), 'project_id', 'client_id', 'tags', 'usage_count',
-  'relevance_score', 'pinned', 'occurred_at', 'created_at', 'search_terms', 'context_terms', 'term_count', 'context_count', 'tokens',
+  'relevance_score', 'pinned', 'occurred_at', 'created_at', 'updated_at', source.expiresAt.as('expires_at'), 'search_terms', 'context_terms',
+  'term_count', 'context_count', 'tokens',
 ] as const;
 
 /**
@@ -106,25 +138,32 @@ const RANK_COLUMNS = (source: (typeof SOURCES)[number]) => [
  * (up to `cap` per table), not ranked: the engine ranks, so all three databases agree.
  * With no terms (a query of only stopwords) the newest items in scope are the candidates.
  */
-export async function findCandidates(db: Kysely<any>, terms: string[], scope: SearchScope, cap: number): Promise<CandidateRow[]> {
+export async function findCandidates(db: Kysely<any>, terms: string[], scope: SearchScope, cap: number): Promise<StoredRow[]> {
   const rows = await Promise.all(SOURCES.map((source) => {
     let q = db.selectFrom(source.table).select(RANK_COLUMNS(source) as any)
       .where(scopeFilter(source, scope)).where(tagFilter(source, scope.tags));
     q = terms.length ? q.where(matches(db, source.table, terms, scope)) : q.orderBy('created_at', 'desc');
-    return q.limit(cap).execute() as Promise<CandidateRow[]>;
+    return q.limit(cap).execute() as Promise<StoredRow[]>;
   }));
   return rows.flat();
 }
 
-/** The title, text and source refs of the given items, by id. */
-export async function fetchBodies(db: Kysely<any>, items: readonly { kind: MemoryKind; id: string }[]): Promise<Map<string, CandidateBody>> {
+/**
+ * The title, text, source refs and terms of the given items, by id; only those still in the scope
+ * (an item moved or deleted since it was ranked is left out, so a stale index never shows it).
+ */
+export async function fetchBodies(db: Kysely<any>, items: readonly { kind: MemoryKind; id: string }[], scope: SearchScope): Promise<Map<string, CandidateBody>> {
   const bodies = new Map<string, CandidateBody>();
   await Promise.all(SOURCES.map(async (source) => {
     const ids = items.filter((i) => i.kind === source.kind).map((i) => i.id);
     if (!ids.length) return;
-    const rows = await db.selectFrom(source.table).select(['id', source.title.as('title'), source.text.as('text'), 'source_refs'] as any)
-      .where('id', 'in', ids).execute() as (CandidateBody & { id: string })[];
-    for (const { id, ...body } of rows) bodies.set(id, body);
+    const rows = await db.selectFrom(source.table)
+      .select(['id', source.title.as('title'), source.text.as('text'), 'source_refs', 'search_terms', 'project_id', 'client_id', 'occurred_at',
+        'created_at', source.expiresAt.as('expires_at'), 'tags'] as any)
+      .where('id', 'in', ids).execute() as (CandidateBody & Omit<Placement, 'tags'> & { id: string; tags: string })[];
+    for (const { id, title, text, source_refs, search_terms, tags, ...placement } of rows) {
+      if (inSearchScope({ ...placement, expires_at: placement.expires_at ?? null, tags: JSON.parse(tags) as string[] }, scope)) bodies.set(id, { title, text, source_refs, search_terms });
+    }
   }));
   return bodies;
 }

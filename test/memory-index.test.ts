@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServices } from '../src/app.js';
+import { systemClock } from '../src/core/clock.js';
+import { systemContext } from '../src/core/context.js';
+import { createDb } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import { MemoryIndex } from '../src/modules/memory/memory-index.js';
+import { recall } from '../src/modules/memory/recall.js';
+import { RecallBody, type RecallInput } from '../src/modules/memory/schemas.js';
+import { resolveScope } from '../src/modules/memory/scope.js';
+import { describeEachDialect } from './support/dialects.js';
+import { mspBuild } from './support/msp.js';
+
+const ctx = systemContext();
+const WORDS = ['backup', 'firewall', 'printer', 'wireguard', 'exchange', 'mailbox', 'certificate', 'dns', 'replica', 'quota', 'tenant', 'roller'];
+const pickWords = (seed: number, n: number) => Array.from({ length: n }, (_, i) => WORDS[(seed * 7 + i * 5) % WORDS.length]);
+
+describeEachDialect('memory index', (t, dialect) => {
+  let clientId: string, projectA: string, projectB: string, loneProject: string;
+  const services = () => t().services;
+  const create = (kind: 'contextSnippets' | 'decisionLogs', values: Record<string, unknown>) => services().context[kind].create(ctx, values) as Promise<any>;
+  const recalled = async (input: Record<string, unknown>) => services().memory.recall(ctx, { token_budget: 4000, limit: 50, record_usage: false, ...input });
+  const ids = async (input: Record<string, unknown>) => (await recalled(input)).items.map((i) => i.id);
+
+  beforeAll(async () => {
+    clientId = (await services().clients.create(ctx, mspBuild.client())).id as string;
+    projectA = (await services().projects.create(ctx, mspBuild.project({ client_id: clientId } as any))).id as string;
+    projectB = (await services().projects.create(ctx, mspBuild.project({ client_id: clientId } as any))).id as string;
+    loneProject = (await services().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
+    const scopes = [{ project_id: projectA }, { project_id: projectB }, { project_id: loneProject }, { client_id: clientId }, {}];
+    for (let s = 0; s < 10; s++) {
+      const turns = Array.from({ length: 8 }, (_, i) => ({ ref: `s${s}:${i}`, role: i % 2 ? 'assistant' : 'user',
+        text: `The ${pickWords(s + i, 3).join(' and the ')} need work; we decided to move the ${pickWords(s * i + 1, 1)[0]} first.`,
+        at: new Date(Date.UTC(2026, 0, 1 + s, 9, i)).toISOString() }));
+      await services().memory.ingest(ctx, { ...scopes[s % scopes.length], session: { external_id: randomUUID() }, turns });
+    }
+    await create('decisionLogs', { project_id: projectA, decision_text: 'Use WireGuard for the branch tunnel', tags: ['wireguard'] });
+    await create('contextSnippets', { category: 'fact', dense_content: 'The DNS zone for the tenant lives at the registrar', tags: ['dns'] });
+  });
+
+  it('ranks exactly as the database does, in every scope', async () => {
+    const queries = ['backup firewall', 'wireguard tunnel', 'printer roller quota', 'which dns did we pick', 'the and of', 'mailbox'];
+    const scopes = [{ project_id: projectA }, { project_id: loneProject }, { client_id: clientId }, {}, { project_id: projectB, tags: ['dns'] },
+      { project_id: projectA, as_of: '2026-01-04T00:00:00.000Z' }];
+    let compared = 0;
+    for (const query of queries) {
+      for (const scope of scopes) {
+        // One `as_of` for both, or recency would differ by the milliseconds between them.
+        const input = RecallBody.parse({ query, token_budget: 4000, limit: 50, record_usage: false, explain: true, as_of: '2030-01-01T00:00:00.000Z', ...scope }) as RecallInput;
+        const resolved = await resolveScope(t().db, ctx, input);
+        const fromIndex = await recall({ db: t().db, clock: systemClock, memoryIndex: services().memoryIndex }, ctx, input, resolved);
+        const fromDatabase = await recall({ db: t().db, clock: systemClock }, ctx, input, resolved);
+        expect(fromIndex).toEqual(fromDatabase);
+        compared += fromIndex.items.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('sees every write through the services at the next recall', async () => {
+    const word = `zebra${randomUUID().slice(0, 6)}`;
+    const snippet = await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `The ${word} switch sits in rack 4` });
+    expect(await ids({ query: word, project_id: projectA })).toEqual([snippet.id]);
+
+    const other = `okapi${randomUUID().slice(0, 6)}`;
+    await services().context.contextSnippets.update(ctx, snippet.id, { dense_content: `The ${other} switch sits in rack 4` });
+    expect(await ids({ query: word, project_id: projectA })).toEqual([]);
+    expect(await ids({ query: other, project_id: projectA })).toEqual([snippet.id]);
+
+    // Moved to a project of no client: out of project A's reach, in the new project's.
+    await services().context.contextSnippets.update(ctx, snippet.id, { project_id: loneProject, client_id: null });
+    expect(await ids({ query: other, project_id: projectA })).toEqual([]);
+    expect(await ids({ query: other, project_id: loneProject })).toEqual([snippet.id]);
+
+    const before = (await recalled({ query: other, project_id: loneProject, explain: true })).items[0]!.explain!.usage;
+    await services().context.use(ctx, 'context_snippet', snippet.id);
+    expect((await recalled({ query: other, project_id: loneProject, explain: true })).items[0]!.explain!.usage).toBeGreaterThan(before);
+
+    await services().context.contextSnippets.remove(ctx, snippet.id);
+    expect(await ids({ query: other, project_id: loneProject })).toEqual([]);
+    expect(await ids({ query: other })).toEqual([]);
+  });
+
+  it('follows a deleted project: its items become the client\'s', async () => {
+    const project = (await services().projects.create(ctx, mspBuild.project({ client_id: clientId } as any))).id as string;
+    const word = `quokka${randomUUID().slice(0, 6)}`;
+    const snippet = await create('contextSnippets', { project_id: project, category: 'fact', dense_content: `The ${word} router needs a reboot` });
+    expect(await ids({ query: word, project_id: projectA })).toEqual([snippet.id]); // a sibling project reaches the client's items
+    await services().projects.remove(ctx, project);
+    const [item] = (await recalled({ query: word, client_id: clientId })).items;
+    expect(item?.id).toBe(snippet.id);
+    expect(await ids({ query: word, project_id: loneProject })).toEqual([]);
+  });
+
+  // On SQLite another process is another connection to a file: see the suite below.
+  it.runIf(dialect.name !== 'sqlite')('catches writes this index was not told about', async () => {
+    // A second index on the same database stands for another server process: only the first is told of writes.
+    const elsewhere = new MemoryIndex(t().db, { checkIntervalMs: 0 });
+    await elsewhere.warm();
+    const word = `tapir${randomUUID().slice(0, 6)}`;
+    const scope = { projectId: projectA, clientId, allowedClients: null, asOf: new Date(Date.now() + 60_000).toISOString(), tags: [] };
+    const snippet = await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `The ${word} backup finished` });
+    const found = await elsewhere.search(scope, [word], [word], 3000);
+    expect(found!.candidates.map((c) => c.row.id)).toEqual([snippet.id]);
+  });
+
+  it('turns itself off past its size limit, and recall still answers from the database', async () => {
+    const small = new MemoryIndex(t().db, { maxItems: 3 });
+    expect(await small.warm()).toBe(false);
+    const input = RecallBody.parse({ query: 'backup firewall', project_id: projectA, record_usage: false }) as RecallInput;
+    const resolved = await resolveScope(t().db, ctx, input);
+    const viaSmall = await recall({ db: t().db, clock: systemClock, memoryIndex: small }, ctx, input, resolved);
+    expect(viaSmall).toEqual(await recall({ db: t().db, clock: systemClock }, ctx, input, resolved));
+    expect(viaSmall.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe('memory index on a SQLite file written by another process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-index-'));
+  const file = join(dir, 'memory.db');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reloads when another connection commits', async () => {
+    const server = createDb(`sqlite:${file}`);
+    await migrateToLatest(server.db);
+    const other = createDb(`sqlite:${file}`);
+    try {
+      const keys = { jwt: Buffer.alloc(32, 1), audit: Buffer.alloc(32, 2), master: Buffer.alloc(32, 3) };
+      const serverSide = buildServices({ database: server, keys, settings: { auth: {} } as any, logger: false });
+      const otherSide = buildServices({ database: other, keys, settings: { auth: {} } as any, logger: false });
+      await serverSide.memoryIndex.warm();
+      const word = `ibex${randomUUID().slice(0, 6)}`;
+      const recallWord = async () => (await serverSide.memory.recall(ctx, { query: word, record_usage: false })).items.map((i) => i.text);
+      expect(await recallWord()).toEqual([]);
+      await otherSide.context.contextSnippets.create(ctx, { category: 'fact', dense_content: `The ${word} printer is on floor 2` });
+      expect(await recallWord()).toEqual([`The ${word} printer is on floor 2`]);
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  });
+});
