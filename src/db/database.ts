@@ -53,11 +53,10 @@ function dialectFor(dialect: Dialect, location: string) {
     database.pragma('busy_timeout = 5000');
     if (location !== ':memory:') {
       database.pragma('journal_mode = WAL');
-      // Reads straight from the mapped file instead of a pread per page: recall touches a few hundred
-      // rows scattered over the memory tables, and with only SQLite's small page cache every query
-      // paid thousands of syscalls (30k memories: 15 ms a recall query, 6.6 ms mapped). The mapped
-      // pages are the kernel's page cache, shared and reclaimable, not the process's own heap.
-      database.pragma('mmap_size = 1073741824');
+      // Reads the first 64 MiB of the file straight from the mapping instead of a pread per page (the hot
+      // tables and indexes of a small database), without letting a large one fill the server's RSS with
+      // mapped pages: recall reads the memory index, not the full-text tables, so it needs few pages.
+      database.pragma('mmap_size = 67108864');
     }
     // Fresh planner statistics where they are missing or stale; without them SQLite may walk a
     // low-selectivity index (100x slower lists). Cheap: it only analyzes tables that need it.

@@ -33,12 +33,19 @@ export const DEFAULT_WEIGHTS: RankWeights = {
 
 export type Scope = 'project' | 'client' | 'global';
 
+/** How often terms occur in a text: a Map, or a view over packed counts that answers the same questions without building one. */
+export interface TermFrequencies {
+  get(term: string): number | undefined;
+  has(term: string): boolean;
+  keys(): Iterable<string>;
+}
+
 export interface Candidate {
   id: string;
   /** How often each query term occurs in the item's own text (stemmed; absent terms may be left out). */
-  termFrequencies: ReadonlyMap<string, number>;
+  termFrequencies: TermFrequencies;
   /** The same for the text around it (neighbouring turns), weighted by contextWeight. */
-  contextFrequencies: ReadonlyMap<string, number>;
+  contextFrequencies: TermFrequencies;
   /** Terms in the item's own text, and in its context. */
   length: number;
   contextLength: number;
@@ -46,6 +53,8 @@ export interface Candidate {
   scope: Scope;
   /** When the content happened (or was stored): recency and `as_of` use it. */
   at: string;
+  /** `Date.parse(at)`, when the caller has it already. */
+  atMs?: number;
   usageCount: number;
   relevanceScore: number;
   pinned: boolean;
@@ -76,9 +85,8 @@ export interface Query {
 function documentFrequencies(candidates: readonly Candidate[], weights: RankWeights): Map<string, number> {
   const df = new Map<string, number>();
   for (const c of candidates) {
-    const seen = new Set(c.termFrequencies.keys());
-    if (weights.contextWeight > 0) for (const t of c.contextFrequencies.keys()) seen.add(t);
-    for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const t of c.termFrequencies.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    if (weights.contextWeight > 0) for (const t of c.contextFrequencies.keys()) if (!c.termFrequencies.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
   }
   return df;
 }
@@ -90,14 +98,19 @@ export function bm25(query: readonly string[], candidates: readonly Candidate[],
   const df = documentFrequencies(candidates, weights);
   const n = Math.max(stats.docCount, candidates.length);
   const avg = stats.avgLength > 0 ? stats.avgLength : 1;
-  const idf = new Map([...df].map(([t, d]) => [t, Math.log(1 + (n - d + 0.5) / (d + 0.5))]));
+  // Per distinct query term: the term, its repeats in the query, its IDF.
+  const terms = [...queryCounts.keys()];
+  const boost = terms.map((t) => {
+    const d = df.get(t);
+    return d === undefined ? 0 : queryCounts.get(t)! * Math.log(1 + (n - d + 0.5) / (d + 0.5));
+  });
   return candidates.map((c) => {
     const length = c.length + weights.contextWeight * c.contextLength;
     const norm = weights.k1 * (1 - weights.b + weights.b * (length / avg));
     let s = 0;
-    for (const [t, q] of queryCounts) {
-      const f = (c.termFrequencies.get(t) ?? 0) + weights.contextWeight * (c.contextFrequencies.get(t) ?? 0);
-      if (f > 0) s += (idf.get(t) ?? 0) * q * (f * (weights.k1 + 1)) / (f + norm);
+    for (let i = 0; i < terms.length; i++) {
+      const f = (c.termFrequencies.get(terms[i]!) ?? 0) + weights.contextWeight * (c.contextFrequencies.get(terms[i]!) ?? 0);
+      if (f > 0) s += boost[i]! * (f * (weights.k1 + 1)) / (f + norm);
     }
     return s;
   });
@@ -105,20 +118,42 @@ export function bm25(query: readonly string[], candidates: readonly Candidate[],
 
 const DAY_MS = 86_400_000;
 
-/** Blends text relevance with tags, scope, recency, usage, the item's own relevance and pinning. */
-export function rank<C extends Candidate>(query: Query, candidates: readonly C[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): Scored<C>[] {
+/** The query's tags the item carries, plus the query's categories it has a tag of. */
+function tagMatches(tags: readonly string[], queryTags: ReadonlySet<string>, categories: readonly string[]): number {
+  let hits = 0;
+  for (const t of tags) if (queryTags.has(t)) hits++;
+  for (const c of categories) if (tags.some((t) => categoryOfTag(t) === c)) hits++;
+  return hits;
+}
+
+/** Candidates scored, best first, read as much as needed: `top(n)` is the first n of the full order. */
+export interface Ranking<C> {
+  length: number;
+  top(n: number): Scored<C>[];
+}
+
+/** Best first; ties break by time then id, so every database returns the same order. */
+function better<C extends Candidate>(a: Scored<C>, b: Scored<C>): number {
+  return b.score - a.score || (a.item.at < b.item.at ? 1 : a.item.at > b.item.at ? -1 : 0) || (a.item.id < b.item.id ? -1 : 1);
+}
+
+/**
+ * Blends text relevance with tags, scope, recency, usage, the item's own relevance and pinning. Every
+ * candidate is scored (text relevance is relative to the best one), but only the top asked for is
+ * ordered: a recall shows ten items out of thousands of candidates.
+ */
+export function ranking<C extends Candidate>(query: Query, candidates: readonly C[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): Ranking<C> {
   const raw = bm25(query.terms, candidates, stats, weights);
-  const best = Math.max(0, ...raw);
+  let best = 0;
+  for (const r of raw) if (r > best) best = r;
   const queryTags = new Set(query.tags);
   const categories = query.categories ?? [];
   const tagWanted = queryTags.size + categories.length;
   const now = Date.parse(query.now);
   const scored = candidates.map((item, i) => {
-    const ageDays = Math.max(0, (now - Date.parse(item.at)) / DAY_MS);
+    const ageDays = Math.max(0, (now - (item.atMs ?? Date.parse(item.at))) / DAY_MS);
     const decay = Math.pow(0.5, ageDays / weights.recencyHalfLifeDays);
-    const tagHits = tagWanted
-      ? (item.tags.filter((t) => queryTags.has(t)).length + categories.filter((c) => item.tags.some((t) => categoryOfTag(t) === c)).length) / tagWanted
-      : 0;
+    const tagHits = tagWanted ? tagMatches(item.tags, queryTags, categories) / tagWanted : 0;
     const breakdown: Breakdown = {
       bm25: raw[i]!,
       text: weights.text * (best > 0 ? raw[i]! / best : 0),
@@ -132,8 +167,33 @@ export function rank<C extends Candidate>(query: Query, candidates: readonly C[]
     const score = breakdown.text + breakdown.tags + breakdown.scope + breakdown.recency + breakdown.usage + breakdown.relevance + breakdown.pinned;
     return { item, score, breakdown };
   });
-  // Ties break by time then id, so every database returns the same order.
-  return scored.sort((a, b) => b.score - a.score || (a.item.at < b.item.at ? 1 : a.item.at > b.item.at ? -1 : 0) || (a.item.id < b.item.id ? -1 : 1));
+  return {
+    length: scored.length,
+    top(n) {
+      if (n <= 0) return [];
+      if (n * 4 >= scored.length) return [...scored].sort(better).slice(0, n);
+      // The n best so far, kept in order; most candidates lose to the n-th at the first comparison.
+      const kept: Scored<C>[] = [];
+      for (const s of scored) {
+        if (kept.length === n && better(s, kept[n - 1]!) >= 0) continue;
+        let lo = 0;
+        let hi = kept.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (better(kept[mid]!, s) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        kept.splice(lo, 0, s);
+        if (kept.length > n) kept.pop();
+      }
+      return kept;
+    },
+  };
+}
+
+/** Every candidate scored and ordered, best first. */
+export function rank<C extends Candidate>(query: Query, candidates: readonly C[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): Scored<C>[] {
+  return ranking(query, candidates, stats, weights).top(candidates.length);
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkTurns, splitText } from '../../src/memory/chunk.js';
 import { Deduper, dedupe } from '../../src/memory/dedupe.js';
 import { formatForInjection, INJECTION_HEADER } from '../../src/memory/format.js';
-import { DEFAULT_WEIGHTS, frequenciesOf, rank, scoreRelevance, type Candidate } from '../../src/memory/score.js';
+import { DEFAULT_WEIGHTS, frequenciesOf, rank, ranking, scoreRelevance, type Candidate } from '../../src/memory/score.js';
 import { decodeTerms, encodeTerms, encodedQuery, IRREGULAR_STEMS, storedFrequencies, terms } from '../../src/memory/text.js';
 import { categoriesIn, tagsInCategory } from '../../src/memory/tags.js';
 import { countTokens } from '../../src/memory/tokens.js';
@@ -187,5 +187,21 @@ describe('the engine is pure', () => {
       }
     }
     expect(imports).toBeGreaterThan(10); // the scan itself works
+  });
+});
+
+describe('ranking', () => {
+  it('gives as its top n exactly the first n of the full order, ties included', () => {
+    const words = ['backup', 'nas', 'firewall', 'port', 'printer', 'roller'];
+    const items = Array.from({ length: 300 }, (_, i) => candidate(`id-${String(i).padStart(3, '0')}`,
+      words.filter((_, w) => (i * (w + 3)) % 5 < 2).join(' ') || 'nothing here', 'backup firewall printer',
+      // Equal texts and times at every 7th item: the order must still be the same one.
+      { at: `2026-03-0${1 + (i % 7 === 0 ? 0 : i % 9)}T12:00:00.000Z`, usageCount: i % 4 }));
+    const query = { terms: terms('backup firewall printer'), tags: [], now: NOW };
+    const stats = { docCount: 300, avgLength: 3 };
+    const full = rank(query, items, stats).map((s) => s.item.id);
+    const lazy = ranking(query, items, stats);
+    expect(lazy.length).toBe(300);
+    for (const n of [0, 1, 10, 20, 74, 76, 300, 500]) expect(lazy.top(n).map((s) => s.item.id)).toEqual(full.slice(0, n));
   });
 });

@@ -5,7 +5,6 @@ import { resolveHandle } from '../handles.js';
 import { CliError, printJson, printTable } from '../output.js';
 
 type Row = Record<string, any>;
-type Page = { items: Row[]; total: number };
 
 interface RecallAnswer {
   items: { id: string; kind: string; title: string | null; text: string; score: number; tokens: number; explain?: Record<string, number> }[];

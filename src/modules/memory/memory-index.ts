@@ -1,25 +1,26 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
+import type { TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import type { MemoryKind } from '../context/tag-index.js';
-import { candidateRow, inSearchScope, MEMORY_SOURCES, RANK_COLUMNS, type CandidateRow, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
+import { contextCount, holdsAny, MAX_TERM_IDS, ownCount, TermDictionary, type TermCounts } from './term-counts.js';
+import { candidateRow, inSearchScope, memoryCandidate, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type CandidateRow, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
-/** An item as the index keeps it: what ranking needs, with its terms as [term id, count] pairs sorted by id. */
-interface IndexedItem {
-  key: string;
+/** An item as the index keeps it: what ranking needs, and its terms packed. */
+interface Entry {
   row: CandidateRow;
-  own: Int32Array;
-  context: Int32Array;
+  terms: TermCounts;
+  /** False once the item is updated or deleted: lists drop dead entries in batches, not one by one. */
+  live: boolean;
+  /** The last search that looked at it (an item is in both its project's and its client's list). */
+  seenBy: number;
+  /** When it happened, parsed once. */
+  atMs: number;
 }
 
-/** A candidate found in the index: its row and the counts of the query's terms in its text and context. */
-export interface IndexedCandidate {
-  row: CandidateRow;
-  termFrequencies: Map<string, number>;
-  contextFrequencies: Map<string, number>;
-}
+/** The items of one project, one client, or of neither; dead entries are swept when they are half of it. */
+interface Group { entries: Entry[]; dead: number }
 
-const REFETCH_BATCH = 500;
 export interface MemoryIndexOptions {
   /** Past this many items the index stays off and recall asks the database's full-text index instead. */
   maxItems?: number;
@@ -27,7 +28,10 @@ export interface MemoryIndexOptions {
   checkIntervalMs?: number;
 }
 
-const keyOf = (kind: MemoryKind, id: string) => `${kind}:${id}`;
+const REFETCH_BATCH = 500;
+const LOAD_PAGE = 5000;
+const NONE: ReadonlyMap<string, number> = new Map();
+const NO_TAGS: string[] = [];
 
 /**
  * Every recallable item's ranking data, in memory, grouped by project and client: a recall looks only at
@@ -37,17 +41,20 @@ const keyOf = (kind: MemoryKind, id: string) => `${kind}:${id}`;
  * counts and last-update times (and on SQLite by the file's data version), which reloads the whole index.
  */
 export class MemoryIndex {
-  private items = new Map<string, IndexedItem>();
-  private byProject = new Map<string, Set<IndexedItem>>();
-  private byClient = new Map<string, Set<IndexedItem>>();
-  private global = new Set<IndexedItem>();
-  private termIds = new Map<string, number>();
+  private items = new Map<MemoryKind, Map<string, Entry>>();
+  private byProject = new Map<string, Group>();
+  private byClient = new Map<string, Group>();
+  private global: Group = { entries: [], dead: 0 };
+  private terms = new TermDictionary();
+  /** One copy of each project id, client id, label and tag, shared by every item that has it. */
+  private interned = new Map<string, string>();
+  private lastUpdated = new Map<MemoryKind, string>();
   private pending = new Map<MemoryKind, Set<string>>();
   private loaded: Promise<boolean> | null = null;
   private syncing: Promise<void> | null = null;
+  private searches = 0;
   private checkedAt = 0;
   private dataVersion: number | null = null;
-
   private readonly maxItems: number;
   private readonly checkIntervalMs: number;
 
@@ -71,7 +78,9 @@ export class MemoryIndex {
 
   /** A project or client was deleted: its items lost that reference in the database (set null). */
   scopeRemoved(column: 'project_id' | 'client_id', id: string): void {
-    for (const item of (column === 'project_id' ? this.byProject : this.byClient).get(id) ?? []) this.touched(item.row.kind, [item.row.id]);
+    for (const entry of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.entries ?? []) {
+      if (entry.live) this.touched(entry.row.kind, [entry.row.id]);
+    }
   }
 
   /**
@@ -79,59 +88,52 @@ export class MemoryIndex {
    * up to `cap` per kind), with the counts of `queryTerms`, and the size of the scope for BM25; null when
    * the index is off (too many items) and the caller should ask the database.
    */
-  async search(scope: SearchScope, matchTerms: readonly string[], queryTerms: readonly string[], cap: number): Promise<{ candidates: IndexedCandidate[]; stats: ScopeStats } | null> {
+  async search(scope: SearchScope, matchTerms: readonly string[], queryTerms: readonly string[], cap: number): Promise<{ candidates: MemoryCandidate[]; stats: ScopeStats } | null> {
     if (!(await this.warm())) return null;
     await this.sync();
-    const match = matchTerms.map((t) => this.termIds.get(encodeTerm(t))).filter((id): id is number => id !== undefined);
-    const wanted = [...new Set(queryTerms)].map((t) => [t, this.termIds.get(encodeTerm(t))] as const)
-      .filter((p): p is readonly [string, number] => p[1] !== undefined);
+    if (!(await this.warm())) return null;
+    const match = matchTerms.map((t) => this.terms.idOf(encodeTerm(t))).filter((id): id is number => id !== undefined);
+    const wanted: WantedTerms = { terms: [], ids: [] };
+    for (const term of new Set(queryTerms)) {
+      const id = this.terms.idOf(encodeTerm(term));
+      if (id !== undefined) { wanted.terms.push(term); wanted.ids.push(id); }
+    }
     const stats: ScopeStats = { docCount: 0, termCount: 0, contextCount: 0 };
-    const candidates: IndexedCandidate[] = [];
-    const recent: IndexedItem[] = [];
-    for (const item of this.inReach(scope)) {
-      if (!inSearchScope(item.row, scope)) continue;
-      stats.docCount++;
-      stats.termCount += item.row.term_count;
-      stats.contextCount += item.row.context_count;
-      if (!matchTerms.length) recent.push(item);
-      else if (match.some((id) => countOf(item.own, id) || countOf(item.context, id))) candidates.push(this.candidate(item, wanted));
+    const candidates: MemoryCandidate[] = [];
+    const recent: Entry[] = [];
+    const search = ++this.searches;
+    for (const group of this.inReach(scope)) {
+      for (const entry of group) {
+        if (!entry.live || entry.seenBy === search) continue;
+        entry.seenBy = search;
+        const { row, terms } = entry;
+        if (!inSearchScope(row, scope)) continue;
+        stats.docCount++;
+        stats.termCount += row.term_count;
+        stats.contextCount += row.context_count;
+        if (!matchTerms.length) recent.push(entry);
+        else if (holdsAny(terms, match)) candidates.push(candidate(entry, wanted, scope));
+      }
     }
     if (!matchTerms.length) {
       recent.sort((a, b) => (a.row.created_at < b.row.created_at ? 1 : a.row.created_at > b.row.created_at ? -1 : 0));
       const perKind = new Map<MemoryKind, number>();
-      for (const item of recent) {
-        const n = perKind.get(item.row.kind) ?? 0;
-        if (n < cap) candidates.push(this.candidate(item, wanted));
-        perKind.set(item.row.kind, n + 1);
+      for (const entry of recent) {
+        const n = perKind.get(entry.row.kind) ?? 0;
+        if (n < cap) candidates.push(candidate(entry, wanted, scope));
+        perKind.set(entry.row.kind, n + 1);
       }
     }
     return { candidates, stats };
   }
 
   /** The items a scope can reach: its project's, its client's and the global ones; all of them when it names neither. */
-  private *inReach(scope: SearchScope): Iterable<IndexedItem> {
-    if (!scope.projectId && !scope.clientId) {
-      yield* this.items.values();
-      return;
-    }
-    const project = scope.projectId ? this.byProject.get(scope.projectId) : undefined;
-    if (project) yield* project;
-    for (const item of (scope.clientId ? this.byClient.get(scope.clientId) : undefined) ?? []) {
-      if (!project?.has(item)) yield item;
-    }
-    yield* this.global;
-  }
-
-  private candidate(item: IndexedItem, wanted: readonly (readonly [string, number])[]): IndexedCandidate {
-    const termFrequencies = new Map<string, number>();
-    const contextFrequencies = new Map<string, number>();
-    for (const [term, id] of wanted) {
-      const own = countOf(item.own, id);
-      if (own) termFrequencies.set(term, own);
-      const context = countOf(item.context, id);
-      if (context) contextFrequencies.set(term, context);
-    }
-    return { row: item.row, termFrequencies, contextFrequencies };
+  private inReach(scope: SearchScope): Iterable<Entry>[] {
+    if (!scope.projectId && !scope.clientId) return [...this.items.values()].map((items) => items.values());
+    const groups = [this.global.entries];
+    if (scope.projectId) groups.push(this.byProject.get(scope.projectId)?.entries ?? []);
+    if (scope.clientId) groups.push(this.byClient.get(scope.clientId)?.entries ?? []);
+    return groups;
   }
 
   /** Applies the writes this process reported, and every so often checks for writes from elsewhere. */
@@ -142,7 +144,7 @@ export class MemoryIndex {
   private async applyPending(): Promise<void> {
     if (await this.changedElsewhere()) {
       this.loaded = this.load();
-      await this.loaded;
+      if (!(await this.loaded)) return;
     }
     while (this.pending.size) {
       const [kind, ids] = this.pending.entries().next().value as [MemoryKind, Set<string>];
@@ -151,16 +153,20 @@ export class MemoryIndex {
       for (let i = 0; i < list.length; i += REFETCH_BATCH) {
         const slice = list.slice(i, i + REFETCH_BATCH);
         const rows = await rankRows(this.db, kind).where('id', 'in', slice).execute() as StoredRow[];
-        for (const id of slice) this.remove(keyOf(kind, id));
+        for (const id of slice) this.remove(kind, id);
         for (const row of rows) this.add(row);
       }
+    }
+    if (this.size() > this.maxItems || this.terms.size >= MAX_TERM_IDS) {
+      this.clear();
+      this.loaded = Promise.resolve(false);
     }
   }
 
   /**
    * True when another process wrote to the memory tables: SQLite says so directly (its data version moves
-   * on another connection's commit); otherwise, every 30 s, the index's counts and last-update times are
-   * compared with the database's.
+   * on another connection's commit); otherwise, every `checkIntervalMs`, the index's counts and last update
+   * are compared with the database's.
    */
   private async changedElsewhere(): Promise<boolean> {
     if (dialectOf(this.db) === 'sqlite') {
@@ -173,14 +179,8 @@ export class MemoryIndex {
     this.checkedAt = Date.now();
     for (const source of MEMORY_SOURCES) {
       const db = await this.db.selectFrom(source.table).select([sql<number>`count(*)`.as('n'), sql<string | null>`max(updated_at)`.as('last')]).executeTakeFirstOrThrow();
-      let n = 0;
-      let last: string | null = null;
-      for (const item of this.items.values()) {
-        if (item.row.kind !== source.kind) continue;
-        n++;
-        if (last === null || item.row.updated_at > last) last = item.row.updated_at;
-      }
-      if (Number(db.n) !== n || (db.last ?? null) !== last) return true;
+      // A later update than any seen, or a count that differs (a delete here lowers the last update: not a change).
+      if (Number(db.n) !== (this.items.get(source.kind)?.size ?? 0) || (db.last ?? '') > (this.lastUpdated.get(source.kind) ?? '')) return true;
     }
     return false;
   }
@@ -191,15 +191,20 @@ export class MemoryIndex {
     if (dialectOf(this.db) === 'sqlite') this.dataVersion = await this.sqliteDataVersion();
     for (const source of MEMORY_SOURCES) {
       const { n } = await this.db.selectFrom(source.table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-      if (this.items.size + Number(n) > this.maxItems) {
+      if (this.size() + Number(n) > this.maxItems) {
         this.clear();
         return false;
       }
-      const rows = await rankRows(this.db, source.kind).execute() as StoredRow[];
-      for (const row of rows) this.add(row);
+      // In pages by id, so the rows read (their term strings are most of their size) are dropped as they go.
+      for (let after = ''; ;) {
+        const rows = await rankRows(this.db, source.kind).where('id', '>', after).orderBy('id').limit(LOAD_PAGE).execute() as StoredRow[];
+        for (const row of rows) this.add(row);
+        if (rows.length < LOAD_PAGE) break;
+        after = rows.at(-1)!.id;
+      }
     }
     this.checkedAt = Date.now();
-    return true;
+    return this.terms.size < MAX_TERM_IDS;
   }
 
   private async sqliteDataVersion(): Promise<number> {
@@ -207,80 +212,110 @@ export class MemoryIndex {
     return Number(rows[0]?.data_version);
   }
 
+  private size(): number {
+    let n = 0;
+    for (const items of this.items.values()) n += items.size;
+    return n;
+  }
+
   private clear(): void {
     this.items.clear();
     this.byProject.clear();
     this.byClient.clear();
-    this.global.clear();
+    this.global = { entries: [], dead: 0 };
+    this.lastUpdated.clear();
+    this.terms = new TermDictionary();
+    this.interned.clear();
   }
 
   private add(raw: StoredRow): void {
     const row = candidateRow(raw);
-    const item: IndexedItem = { key: keyOf(row.kind, row.id), row, own: this.encode(raw.search_terms), context: this.encode(raw.context_terms) };
-    this.remove(item.key);
-    this.items.set(item.key, item);
-    if (row.project_id) groupOf(this.byProject, row.project_id).add(item);
-    if (row.client_id) groupOf(this.byClient, row.client_id).add(item);
-    if (!row.project_id && !row.client_id) this.global.add(item);
+    row.project_id = this.intern(row.project_id);
+    row.client_id = this.intern(row.client_id);
+    row.label = this.intern(row.label)!;
+    row.tags = row.tags.length ? row.tags.map((t) => this.intern(t)!) : NO_TAGS;
+    const entry: Entry = { row, terms: this.terms.pack(raw.search_terms, raw.context_terms), live: true, seenBy: 0, atMs: Date.parse(row.occurred_at ?? row.created_at) };
+    this.remove(row.kind, row.id);
+    let items = this.items.get(row.kind);
+    if (!items) this.items.set(row.kind, (items = new Map()));
+    items.set(row.id, entry);
+    if (row.updated_at > (this.lastUpdated.get(row.kind) ?? '')) this.lastUpdated.set(row.kind, row.updated_at);
+    for (const group of this.groupsOf(row, true)) group.entries.push(entry);
   }
 
-  private remove(key: string): void {
-    const item = this.items.get(key);
-    if (!item) return;
-    this.items.delete(key);
-    const { project_id, client_id } = item.row;
-    if (project_id) dropFrom(this.byProject, project_id, item);
-    if (client_id) dropFrom(this.byClient, client_id, item);
-    this.global.delete(item);
-  }
-
-  /** A stored term string as sorted [term id, count] pairs. */
-  private encode(stored: string | null): Int32Array {
-    if (!stored) return EMPTY;
-    const counts = new Map<number, number>();
-    for (const token of stored.split(' ')) {
-      if (!token) continue;
-      let id = this.termIds.get(token);
-      if (id === undefined) this.termIds.set(token, (id = this.termIds.size));
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+  private remove(kind: MemoryKind, id: string): void {
+    const items = this.items.get(kind);
+    const entry = items?.get(id);
+    if (!entry) return;
+    items!.delete(id);
+    entry.live = false;
+    for (const group of this.groupsOf(entry.row, false)) {
+      if (++group.dead * 2 > group.entries.length) {
+        group.entries = group.entries.filter((e) => e.live);
+        group.dead = 0;
+      }
     }
-    const ids = [...counts.keys()].sort((a, b) => a - b);
-    const pairs = new Int32Array(ids.length * 2);
-    ids.forEach((id, i) => { pairs[2 * i] = id; pairs[2 * i + 1] = counts.get(id)!; });
-    return pairs;
+  }
+
+  /** The groups an item belongs in: its project's and its client's, or the global one. */
+  private groupsOf(row: CandidateRow, create: boolean): Group[] {
+    const groups: Group[] = [];
+    const find = (map: Map<string, Group>, id: string) => {
+      let group = map.get(id);
+      if (!group && create) map.set(id, (group = { entries: [], dead: 0 }));
+      if (group) groups.push(group);
+    };
+    if (row.project_id) find(this.byProject, row.project_id);
+    if (row.client_id) find(this.byClient, row.client_id);
+    if (!row.project_id && !row.client_id) groups.push(this.global);
+    return groups;
+  }
+
+  private intern(value: string | null): string | null {
+    if (value === null) return null;
+    const known = this.interned.get(value);
+    if (known !== undefined) return known;
+    this.interned.set(value, value);
+    return value;
   }
 }
-
-const EMPTY = new Int32Array(0);
 
 function rankRows(db: Kysely<any>, kind: MemoryKind) {
   const source = MEMORY_SOURCES.find((s) => s.kind === kind)!;
   return db.selectFrom(source.table).select(RANK_COLUMNS(source) as any);
 }
 
-/** How often term `id` occurs, from sorted [id, count] pairs (binary search: items hold tens of terms). */
-function countOf(pairs: Int32Array, id: number): number {
-  let lo = 0;
-  let hi = pairs.length / 2 - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = pairs[2 * mid]!;
-    if (at === id) return pairs[2 * mid + 1]!;
-    if (at < id) lo = mid + 1;
-    else hi = mid - 1;
+/** The query's distinct terms with their ids in the dictionary (terms the index never saw are left out). */
+interface WantedTerms { terms: string[]; ids: number[] }
+
+/** The item as a candidate: its row, and how often each query term occurs in its text and its context. */
+function candidate(entry: Entry, wanted: WantedTerms, scope: SearchScope): MemoryCandidate {
+  const { terms } = entry;
+  // [own, context] count per wanted term, read once from the packed terms: no map built per candidate.
+  const counts: number[] = [];
+  let inContext = false;
+  for (const id of wanted.ids) {
+    const context = contextCount(terms, id);
+    counts.push(ownCount(terms, id), context);
+    if (context) inContext = true;
   }
-  return 0;
+  return memoryCandidate(entry.row, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope, entry.atMs);
 }
 
-function groupOf(groups: Map<string, Set<IndexedItem>>, id: string): Set<IndexedItem> {
-  let group = groups.get(id);
-  if (!group) groups.set(id, (group = new Set()));
-  return group;
-}
+/** One column (own or context) of a candidate's counts, read as term frequencies. */
+class CountsView implements TermFrequencies {
+  constructor(private readonly terms: readonly string[], private readonly counts: readonly number[], private readonly column: 0 | 1) {}
 
-function dropFrom(groups: Map<string, Set<IndexedItem>>, id: string, item: IndexedItem): void {
-  const group = groups.get(id);
-  if (!group) return;
-  group.delete(item);
-  if (!group.size) groups.delete(id);
+  get(term: string): number | undefined {
+    const i = this.terms.indexOf(term);
+    return i < 0 ? undefined : this.counts[2 * i + this.column] || undefined;
+  }
+
+  has(term: string): boolean {
+    return this.get(term) !== undefined;
+  }
+
+  keys(): string[] {
+    return this.terms.filter((_, i) => this.counts[2 * i + this.column]);
+  }
 }

@@ -4,20 +4,20 @@ import type { RequestContext } from '../../core/context.js';
 import { clientLimit } from '../../entities/policy.js';
 import { Deduper } from '../../memory/dedupe.js';
 import { formatForInjection } from '../../memory/format.js';
-import { rank, DEFAULT_WEIGHTS, type Candidate, type RankWeights, type Scope } from '../../memory/score.js';
+import { ranking, DEFAULT_WEIGHTS, type Ranking, type RankWeights } from '../../memory/score.js';
 import { categoriesIn, extractTags, tagsInCategory } from '../../memory/tags.js';
 import { decodeTerms, encodedQuery, storedFrequencies, terms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { RecallInput, RecallOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
-import { candidateRow, fetchBodies, findCandidates, scopeStats, type CandidateBody, type CandidateRow, type SearchScope } from './search.js';
-import type { IndexedCandidate, MemoryIndex } from './memory-index.js';
+import { candidateRow, fetchBodies, findCandidates, memoryCandidate, scopeStats, type CandidateBody, type CandidateRow, type MemoryCandidate, type SearchScope } from './search.js';
+import type { MemoryIndex } from './memory-index.js';
 import { bumpUsage } from '../context/service.js';
 
 /** Per table: more matches than this are a query too vague to rank well anyway. */
 const CANDIDATE_CAP = 3000;
 
-interface Ranked extends Candidate { row: CandidateRow }
+type Ranked = MemoryCandidate;
 
 /** What a caller sees an item as: turns of a conversation, a snippet, a session summary or a decision. */
 function kindOf(row: CandidateRow): string {
@@ -25,24 +25,15 @@ function kindOf(row: CandidateRow): string {
   return row.kind === 'conversation_context' ? 'summary' : 'decision';
 }
 
-function scopeOf(row: CandidateRow, scope: ResolvedScope): Scope {
-  if (scope.projectId && row.project_id === scope.projectId) return 'project';
-  if (!scope.projectId && !scope.clientId) return 'project';
-  if (scope.clientId && row.client_id === scope.clientId) return 'client';
-  return 'global';
-}
-
-type Scored = ReturnType<typeof rank<Ranked>>[number];
-
 /**
  * The ranked items that fit in the budget and the limit, formatted. Texts are fetched only for the
  * top of the ranking, in growing windows: formatting a prefix gives the same result as formatting
  * the whole list whenever the limit or the budget stopped it inside that prefix.
  */
-async function fitInBudget(db: Kysely<any>, ranked: Scored[], input: RecallInput, search: SearchScope) {
+async function fitInBudget(db: Kysely<any>, ranked: Ranking<Ranked>, input: RecallInput, search: SearchScope) {
   const bodies = new Map<string, CandidateBody>();
   for (let window = Math.max(2 * input.limit, 16); ; window *= 4) {
-    const prefix = ranked.slice(0, window);
+    const prefix = ranked.top(window);
     const missing = prefix.filter((r) => !bodies.has(r.item.id)).map((r) => r.item.row);
     for (const [id, body] of await fetchBodies(db, missing, search)) bodies.set(id, body);
     const deduper = new Deduper();
@@ -68,9 +59,7 @@ async function findInScope(deps: RecallDeps, search: SearchScope, matchTerms: st
   if (found) return found;
   const [rows, stats] = await Promise.all([findCandidates(deps.db, matchTerms, search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
   const wanted = encodedQuery(queryTerms);
-  const candidates: IndexedCandidate[] = rows.map((row) => ({
-    row: candidateRow(row), termFrequencies: storedFrequencies(row.search_terms, wanted), contextFrequencies: storedFrequencies(row.context_terms, wanted),
-  }));
+  const candidates = rows.map((row) => memoryCandidate(candidateRow(row), storedFrequencies(row.search_terms, wanted), storedFrequencies(row.context_terms, wanted), search));
   return { candidates, stats };
 }
 
@@ -87,14 +76,9 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const categories = categoriesIn(input.query);
   const expansion = categories.flatMap((c) => tagsInCategory(c).flatMap(terms));
   const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: input.tags };
-  const found = await findInScope(deps, search, [...new Set([...queryTerms, ...expansion])], queryTerms);
-  const { stats } = found;
-  const candidates: Ranked[] = found.candidates.map(({ row, termFrequencies, contextFrequencies }) => ({
-    row, id: row.id, termFrequencies, contextFrequencies, length: row.term_count, contextLength: row.context_count, tags: row.tags,
-    scope: scopeOf(row, scope), at: row.occurred_at ?? row.created_at, usageCount: row.usage_count, relevanceScore: row.relevance_score, pinned: row.pinned,
-  }));
+  const { candidates, stats } = await findInScope(deps, search, [...new Set([...queryTerms, ...expansion])], queryTerms);
   const avgLength = stats.docCount ? (stats.termCount + weights.contextWeight * stats.contextCount) / stats.docCount : 1;
-  const ranked = rank({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], categories, now }, candidates, { docCount: stats.docCount, avgLength }, weights);
+  const ranked = ranking({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], categories, now }, candidates, { docCount: stats.docCount, avgLength }, weights);
   const injection = await fitInBudget(deps.db, ranked, input, search);
   const items = injection.included.map(({ body, scored: { item, score, breakdown } }) => ({
     id: item.id, kind: kindOf(item.row), title: body.title, text: body.text, score: Number(score.toFixed(6)),

@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
+import type { Candidate, Scope, TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import { MEMORY_KINDS, type MemoryKind } from '../context/tag-index.js';
 import { scopeQueryTerms } from './prepare.js';
@@ -48,6 +49,25 @@ export function candidateRow(raw: StoredRow): CandidateRow {
     tags: JSON.parse(raw.tags) as string[], usage_count: Number(raw.usage_count), relevance_score: Number(raw.relevance_score),
     pinned: Boolean(Number(raw.pinned)), occurred_at: raw.occurred_at ?? null, created_at: raw.created_at, updated_at: raw.updated_at,
     expires_at: raw.expires_at ?? null, term_count: Number(raw.term_count), context_count: Number(raw.context_count), tokens: Number(raw.tokens),
+  };
+}
+
+/** An item as the ranking engine takes it, with the row it came from. */
+export interface MemoryCandidate extends Candidate { row: CandidateRow }
+
+/** Where the item sits relative to the scope asked about: in its project, its client, or global. */
+function scopeOf(row: CandidateRow, scope: SearchScope): Scope {
+  if (scope.projectId && row.project_id === scope.projectId) return 'project';
+  if (!scope.projectId && !scope.clientId) return 'project';
+  if (scope.clientId && row.client_id === scope.clientId) return 'client';
+  return 'global';
+}
+
+/** The engine's view of a row: its counts of the query's terms, size, tags, scope and history. */
+export function memoryCandidate(row: CandidateRow, termFrequencies: TermFrequencies, contextFrequencies: TermFrequencies, scope: SearchScope, atMs?: number): MemoryCandidate {
+  return {
+    row, id: row.id, termFrequencies, contextFrequencies, length: row.term_count, contextLength: row.context_count, tags: row.tags,
+    scope: scopeOf(row, scope), at: row.occurred_at ?? row.created_at, atMs, usageCount: row.usage_count, relevanceScore: row.relevance_score, pinned: row.pinned,
   };
 }
 
