@@ -40,6 +40,8 @@ describeEachDialect('memory index', (t, dialect) => {
     }
     await create('decisionLogs', { project_id: projectA, decision_text: 'Use WireGuard for the branch tunnel', tags: ['wireguard'] });
     await create('contextSnippets', { category: 'fact', dense_content: 'The DNS zone for the tenant lives at the registrar', tags: ['dns'] });
+    // A term 300 times: past what the index packs into a byte, so it keeps the exact count aside.
+    await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `Backup log: ${'backup failed, '.repeat(300)}` });
   });
 
   it('ranks exactly as the database does, in every scope', async () => {

@@ -1,6 +1,7 @@
 /** Starts the real server process for a benchmark and hands back an API key: benches measure what users run. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { ensureServerBundle } from '../../src/cli/server-bundle.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const ADMIN = { email: 'bench@example.test', password: 'bench password 123' };
@@ -11,7 +12,7 @@ export async function startServer(databaseUrl: string, home: string): Promise<Be
   const port = 18000 + Math.floor(Math.random() * 1000);
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server under the bench's load.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, await ensureServerBundle()], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOME: home, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn',
       CLAUDETOOLS_ADMIN_EMAIL: ADMIN.email, CLAUDETOOLS_ADMIN_PASSWORD: ADMIN.password, CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },

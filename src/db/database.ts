@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { createPool as createMysqlPool } from 'mysql2';
-import pg from 'pg';
+import type SQLite from 'better-sqlite3';
+import type * as Mysql from 'mysql2';
+import type Pg from 'pg';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { parseDatabaseUrl, type Dialect } from './url.js';
@@ -13,8 +14,21 @@ export interface Db {
   close(): Promise<void>;
 }
 
-// pg returns int8 (count(*)) as a string; our counts fit in a double.
-pg.types.setTypeParser(20, (v) => Number(v));
+/**
+ * Each driver is loaded when a database of its kind is opened: a server on SQLite never loads the
+ * MariaDB and PostgreSQL clients (tens of MB of resident memory between them).
+ */
+const load = createRequire(import.meta.url);
+const drivers = {
+  sqlite: () => load('better-sqlite3') as typeof SQLite,
+  mysql: () => load('mysql2') as typeof Mysql,
+  postgres: () => {
+    const pg = load('pg') as typeof Pg;
+    // pg returns int8 (count(*)) as a string; our counts fit in a double.
+    pg.types.setTypeParser(20, (v) => Number(v));
+    return pg;
+  },
+};
 
 /**
  * Opens a database from a DATABASE_URL. SQLite gets foreign keys, WAL and a busy timeout;
@@ -48,7 +62,7 @@ function withStatementCache(database: SQLite.Database, max = 500) {
 function dialectFor(dialect: Dialect, location: string) {
   if (dialect === 'sqlite') {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-    const database = new SQLite(location);
+    const database = new (drivers.sqlite())(location);
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     if (location !== ':memory:') {
@@ -64,7 +78,7 @@ function dialectFor(dialect: Dialect, location: string) {
     return new SqliteDialect({ database: withStatementCache(database) });
   }
   if (dialect === 'mysql') {
-    const pool = createMysqlPool({
+    const pool = drivers.mysql().createPool({
       uri: location,
       connectionLimit: 10,
       timezone: 'Z',
@@ -74,5 +88,5 @@ function dialectFor(dialect: Dialect, location: string) {
     });
     return new MysqlDialect({ pool: pool as never });
   }
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString: location, max: 10 }) });
+  return new PostgresDialect({ pool: new (drivers.postgres().Pool)({ connectionString: location, max: 10 }) });
 }

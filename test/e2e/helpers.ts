@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureServerBundle } from '../../src/cli/server-bundle.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/claudetools.js');
@@ -34,7 +35,7 @@ export async function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string>) {
   const port = await freePort();
   let stdout = '', stderr = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: childEnv({ ...env, PORT: String(port) }) });
+  const child: ChildProcess = spawn(process.execPath, [await ensureServerBundle()], { cwd: ROOT, env: childEnv({ ...env, PORT: String(port) }) });
   child.stdout!.on('data', (d) => { stdout += d; });
   child.stderr!.on('data', (d) => { stderr += d; });
   const url = `http://127.0.0.1:${port}`;

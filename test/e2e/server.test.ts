@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, childEnv, startServer, tempHome } from './helpers.js';
+import { ensureServerBundle } from '../../src/cli/server-bundle.js';
 
 const login = (url: string, email: string, password: string) =>
   fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
@@ -50,8 +51,8 @@ describe('the server process (npm start)', () => {
     }
   });
 
-  it('exits non-zero naming every invalid setting', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  it('exits non-zero naming every invalid setting', async () => {
+    const r = spawnSync(process.execPath, [await ensureServerBundle()], {
       cwd: ROOT, encoding: 'utf8', timeout: 30_000,
       env: childEnv({ CLAUDETOOLS_HOME: tempHome(), PORT: '70000', DATABASE_URL: 'ftp://nope', LOG_LEVEL: 'chatty' }),
     });

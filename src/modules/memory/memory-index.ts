@@ -3,13 +3,16 @@ import { dialectOf } from '../../db/dialect.js';
 import type { TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import type { MemoryKind } from '../context/tag-index.js';
-import { contextCount, holdsAny, MAX_TERM_IDS, ownCount, TermDictionary, type TermCounts } from './term-counts.js';
+import { MAX_TERM_IDS, SATURATED, TermStore } from './term-counts.js';
 import { candidateRow, inSearchScope, memoryCandidate, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type CandidateRow, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
 /** An item as the index keeps it: what ranking needs, and its terms packed. */
 interface Entry {
   row: CandidateRow;
-  terms: TermCounts;
+  /** Offset of its terms in the index's term store. */
+  terms: number;
+  /** Exact counts of 255 or more, by `2 * term id + (0 own | 1 context)`; null for nearly every item. */
+  saturated: Map<number, number> | null;
   /** False once the item is updated or deleted: lists drop dead entries in batches, not one by one. */
   live: boolean;
   /** The last search that looked at it (an item is in both its project's and its client's list). */
@@ -45,7 +48,7 @@ export class MemoryIndex {
   private byProject = new Map<string, Group>();
   private byClient = new Map<string, Group>();
   private global: Group = { entries: [], dead: 0 };
-  private terms = new TermDictionary();
+  private terms = new TermStore();
   /** One copy of each project id, client id, label and tag, shared by every item that has it. */
   private interned = new Map<string, string>();
   private lastUpdated = new Map<MemoryKind, string>();
@@ -112,7 +115,7 @@ export class MemoryIndex {
         stats.termCount += row.term_count;
         stats.contextCount += row.context_count;
         if (!matchTerms.length) recent.push(entry);
-        else if (holdsAny(terms, match)) candidates.push(candidate(entry, wanted, scope));
+        else if (this.terms.holdsAny(terms, match)) candidates.push(this.candidate(entry, wanted, scope));
       }
     }
     if (!matchTerms.length) {
@@ -120,7 +123,7 @@ export class MemoryIndex {
       const perKind = new Map<MemoryKind, number>();
       for (const entry of recent) {
         const n = perKind.get(entry.row.kind) ?? 0;
-        if (n < cap) candidates.push(candidate(entry, wanted, scope));
+        if (n < cap) candidates.push(this.candidate(entry, wanted, scope));
         perKind.set(entry.row.kind, n + 1);
       }
     }
@@ -134,6 +137,20 @@ export class MemoryIndex {
     if (scope.projectId) groups.push(this.byProject.get(scope.projectId)?.entries ?? []);
     if (scope.clientId) groups.push(this.byClient.get(scope.clientId)?.entries ?? []);
     return groups;
+  }
+
+  /** The item as a candidate: its row, and how often each query term occurs in its text and its context. */
+  private candidate(entry: Entry, wanted: WantedTerms, scope: SearchScope): MemoryCandidate {
+    // [own, context] count per wanted term, read once from the term store: no map built per candidate.
+    const counts: number[] = [];
+    let inContext = false;
+    for (const id of wanted.ids) {
+      const own = this.terms.own(entry.terms, id);
+      const context = this.terms.context(entry.terms, id);
+      counts.push(own === SATURATED ? entry.saturated!.get(2 * id)! : own, context === SATURATED ? entry.saturated!.get(2 * id + 1)! : context);
+      if (context) inContext = true;
+    }
+    return memoryCandidate(entry.row, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope, entry.atMs);
   }
 
   /** Applies the writes this process reported, and every so often checks for writes from elsewhere. */
@@ -157,7 +174,8 @@ export class MemoryIndex {
         for (const row of rows) this.add(row);
       }
     }
-    if (this.size() > this.maxItems || this.terms.size >= MAX_TERM_IDS) {
+    if (this.terms.waste > 0.5) this.terms.compact([...this.items.values()].flatMap((items) => [...items.values()]));
+    if (this.size() > this.maxItems || this.terms.vocabulary >= MAX_TERM_IDS) {
       this.clear();
       this.loaded = Promise.resolve(false);
     }
@@ -204,7 +222,7 @@ export class MemoryIndex {
       }
     }
     this.checkedAt = Date.now();
-    return this.terms.size < MAX_TERM_IDS;
+    return this.terms.vocabulary < MAX_TERM_IDS;
   }
 
   private async sqliteDataVersion(): Promise<number> {
@@ -224,7 +242,7 @@ export class MemoryIndex {
     this.byClient.clear();
     this.global = { entries: [], dead: 0 };
     this.lastUpdated.clear();
-    this.terms = new TermDictionary();
+    this.terms = new TermStore();
     this.interned.clear();
   }
 
@@ -234,12 +252,13 @@ export class MemoryIndex {
     row.client_id = this.intern(row.client_id);
     row.label = this.intern(row.label)!;
     row.tags = row.tags.length ? row.tags.map((t) => this.intern(t)!) : NO_TAGS;
-    const entry: Entry = { row, terms: this.terms.pack(raw.search_terms, raw.context_terms), live: true, seenBy: 0, atMs: Date.parse(row.occurred_at ?? row.created_at) };
     this.remove(row.kind, row.id);
+    const { offset, saturated } = this.terms.add(raw.search_terms, raw.context_terms);
+    const entry: Entry = { row, terms: offset, saturated, live: true, seenBy: 0, atMs: Date.parse(row.occurred_at ?? row.created_at) };
     let items = this.items.get(row.kind);
     if (!items) this.items.set(row.kind, (items = new Map()));
     items.set(row.id, entry);
-    if (row.updated_at > (this.lastUpdated.get(row.kind) ?? '')) this.lastUpdated.set(row.kind, row.updated_at);
+    if (raw.updated_at > (this.lastUpdated.get(row.kind) ?? '')) this.lastUpdated.set(row.kind, raw.updated_at);
     for (const group of this.groupsOf(row, true)) group.entries.push(entry);
   }
 
@@ -249,6 +268,7 @@ export class MemoryIndex {
     if (!entry) return;
     items!.delete(id);
     entry.live = false;
+    this.terms.free(entry.terms);
     for (const group of this.groupsOf(entry.row, false)) {
       if (++group.dead * 2 > group.entries.length) {
         group.entries = group.entries.filter((e) => e.live);
@@ -287,20 +307,6 @@ function rankRows(db: Kysely<any>, kind: MemoryKind) {
 
 /** The query's distinct terms with their ids in the dictionary (terms the index never saw are left out). */
 interface WantedTerms { terms: string[]; ids: number[] }
-
-/** The item as a candidate: its row, and how often each query term occurs in its text and its context. */
-function candidate(entry: Entry, wanted: WantedTerms, scope: SearchScope): MemoryCandidate {
-  const { terms } = entry;
-  // [own, context] count per wanted term, read once from the packed terms: no map built per candidate.
-  const counts: number[] = [];
-  let inContext = false;
-  for (const id of wanted.ids) {
-    const context = contextCount(terms, id);
-    counts.push(ownCount(terms, id), context);
-    if (context) inContext = true;
-  }
-  return memoryCandidate(entry.row, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope, entry.atMs);
-}
 
 /** One column (own or context) of a candidate's counts, read as term frequencies. */
 class CountsView implements TermFrequencies {

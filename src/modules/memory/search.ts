@@ -23,7 +23,6 @@ export interface CandidateRow extends Placement {
   usage_count: number;
   relevance_score: number;
   pinned: boolean;
-  updated_at: string;
   term_count: number;
   context_count: number;
   tokens: number;
@@ -40,14 +39,14 @@ export interface Placement {
 }
 
 /** A candidate row as the database gives it: numbers may be strings (MariaDB, PostgreSQL), tags are JSON. */
-export type StoredRow = Omit<CandidateRow, 'tags' | 'pinned'> & { tags: string; pinned: number | boolean; search_terms: string | null; context_terms: string | null };
+export type StoredRow = Omit<CandidateRow, 'tags' | 'pinned'> & { tags: string; pinned: number | boolean; updated_at: string; search_terms: string | null; context_terms: string | null };
 
 /** Database values as one shape on every dialect. */
 export function candidateRow(raw: StoredRow): CandidateRow {
   return {
     kind: raw.kind, id: raw.id, label: raw.label, project_id: raw.project_id ?? null, client_id: raw.client_id ?? null,
     tags: JSON.parse(raw.tags) as string[], usage_count: Number(raw.usage_count), relevance_score: Number(raw.relevance_score),
-    pinned: Boolean(Number(raw.pinned)), occurred_at: raw.occurred_at ?? null, created_at: raw.created_at, updated_at: raw.updated_at,
+    pinned: Boolean(Number(raw.pinned)), occurred_at: raw.occurred_at ?? null, created_at: raw.created_at,
     expires_at: raw.expires_at ?? null, term_count: Number(raw.term_count), context_count: Number(raw.context_count), tokens: Number(raw.tokens),
   };
 }

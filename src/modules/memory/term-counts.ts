@@ -1,46 +1,116 @@
 /**
- * An item's stored terms, packed small: a recall reads the counts of a few query terms in thousands of
- * items, and the index holds every item, so each is one Int32Array rather than maps or strings.
- * Layout: [number of own terms, own..., context...], each entry `termId << 8 | count` sorted by term id;
- * a count of 255 or more is kept exactly in a side table (it practically never happens).
+ * Every item's stored terms, packed into one growing Int32Array: a recall reads the counts of a few query
+ * terms in thousands of items, and the index holds every item, so an item's terms are a span of shared
+ * memory (two small integers on the item) rather than maps, strings or an array each.
+ * A span: [own count n, context count m, n own entries, m context entries]; each entry is
+ * `termId << 8 | count`, sorted by term id. A count of 255 means "255 or more" (the caller keeps those exactly).
  */
-export type TermCounts = Int32Array;
-
-const MAX_PACKED = 255;
+export const SATURATED = 255;
 /** Term ids have 23 bits: past that the dictionary is full and the index turns itself off. */
 export const MAX_TERM_IDS = 1 << 23;
-const EXACT = new WeakMap<TermCounts, Map<number, number>>();
 
-export class TermDictionary {
+export class TermStore {
   private ids = new Map<string, number>();
+  private data = new Int32Array(1 << 16);
+  private used = 0;
+  private freed = 0;
 
-  get size(): number {
+  /** Distinct terms seen. */
+  get vocabulary(): number {
     return this.ids.size;
+  }
+
+  /** Share of the store taken by spans of items since removed. */
+  get waste(): number {
+    return this.used ? this.freed / this.used : 0;
   }
 
   idOf(token: string): number | undefined {
     return this.ids.get(token);
   }
 
-  /** The packed counts of two stored term strings (space-separated tokens): the item's own and its context's. */
-  pack(own: string | null, context: string | null): TermCounts {
+  /** Stores an item's two stored term strings (space-separated tokens); returns its span's offset and the exact counts of 255 or more. */
+  add(own: string | null, context: string | null): { offset: number; saturated: Map<number, number> | null } {
     const ownCounts = this.count(own);
     const contextCounts = this.count(context);
-    const packed = new Int32Array(1 + ownCounts.size + contextCounts.size);
-    packed[0] = ownCounts.size;
-    let at = 1;
-    for (const counts of [ownCounts, contextCounts]) {
+    const offset = this.reserve(2 + ownCounts.size + contextCounts.size);
+    this.data[offset] = ownCounts.size;
+    this.data[offset + 1] = contextCounts.size;
+    let at = offset + 2;
+    let saturated: Map<number, number> | null = null;
+    for (const [section, counts] of [[0, ownCounts], [1, contextCounts]] as const) {
       for (const id of [...counts.keys()].sort((a, b) => a - b)) {
         const n = counts.get(id)!;
-        if (n >= MAX_PACKED) {
-          let exact = EXACT.get(packed);
-          if (!exact) EXACT.set(packed, (exact = new Map()));
-          exact.set(at, n);
-        }
-        packed[at++] = (id << 8) | Math.min(n, MAX_PACKED);
+        if (n >= SATURATED) (saturated ??= new Map()).set(2 * id + section, n);
+        this.data[at++] = (id << 8) | Math.min(n, SATURATED);
       }
     }
-    return packed;
+    return { offset, saturated };
+  }
+
+  /** The span at `offset` is no longer used. */
+  free(offset: number): void {
+    this.freed += this.spanLength(offset);
+  }
+
+  /** Copies the spans still in use to a fresh store; `move` tells each user its new offset. */
+  compact(spans: Iterable<{ terms: number }>): void {
+    const old = this.data;
+    this.data = new Int32Array(Math.max(1 << 16, this.used - this.freed));
+    this.used = 0;
+    this.freed = 0;
+    for (const span of spans) {
+      const length = 2 + old[span.terms]! + old[span.terms + 1]!;
+      const offset = this.reserve(length);
+      this.data.set(old.subarray(span.terms, span.terms + length), offset);
+      span.terms = offset;
+    }
+  }
+
+  /** The packed count (0..255) of term `id` in the item's own text. */
+  own(offset: number, id: number): number {
+    return this.find(offset + 2, this.data[offset]!, id);
+  }
+
+  /** The packed count (0..255) of term `id` in the item's context (its neighbouring turns). */
+  context(offset: number, id: number): number {
+    return this.find(offset + 2 + this.data[offset]!, this.data[offset + 1]!, id);
+  }
+
+  /** Whether the item holds any of the terms `ids`, in its text or its context. */
+  holdsAny(offset: number, ids: readonly number[]): boolean {
+    for (let i = 0; i < ids.length; i++) if (this.own(offset, ids[i]!) || this.context(offset, ids[i]!)) return true;
+    return false;
+  }
+
+  private spanLength(offset: number): number {
+    return 2 + this.data[offset]! + this.data[offset + 1]!;
+  }
+
+  private reserve(length: number): number {
+    if (this.used + length > this.data.length) {
+      const grown = new Int32Array(Math.max(this.data.length * 2, this.used + length));
+      grown.set(this.data.subarray(0, this.used));
+      this.data = grown;
+    }
+    const offset = this.used;
+    this.used += length;
+    return offset;
+  }
+
+  /** Binary search over `length` entries from `start`: items hold tens of terms. */
+  private find(start: number, length: number, id: number): number {
+    const data = this.data;
+    let lo = start;
+    let hi = start + length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = data[mid]! >> 8;
+      if (at === id) return data[mid]! & SATURATED;
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
   }
 
   private count(stored: string | null): Map<number, number> {
@@ -54,41 +124,4 @@ export class TermDictionary {
     }
     return counts;
   }
-}
-
-/** How often term `id` occurs in the item's own text. */
-export function ownCount(packed: TermCounts, id: number): number {
-  return find(packed, 1, packed[0]!, id);
-}
-
-/** How often term `id` occurs in the item's context (its neighbouring turns). */
-export function contextCount(packed: TermCounts, id: number): number {
-  return find(packed, 1 + packed[0]!, packed.length - 1 - packed[0]!, id);
-}
-
-/** Whether the item holds any of the terms `ids`, in its text or its context. */
-export function holdsAny(packed: TermCounts, ids: readonly number[]): boolean {
-  const own = packed[0]!;
-  const context = packed.length - 1 - own;
-  for (let i = 0; i < ids.length; i++) {
-    if (find(packed, 1, own, ids[i]!) || find(packed, 1 + own, context, ids[i]!)) return true;
-  }
-  return false;
-}
-
-/** Binary search over `length` entries from `start`: items hold tens of terms. */
-function find(packed: TermCounts, start: number, length: number, id: number): number {
-  let lo = start;
-  let hi = start + length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = packed[mid]! >> 8;
-    if (at === id) {
-      const n = packed[mid]! & MAX_PACKED;
-      return n === MAX_PACKED ? EXACT.get(packed)!.get(mid)! : n;
-    }
-    if (at < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return 0;
 }
