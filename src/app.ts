@@ -58,6 +58,8 @@ export interface AppDeps {
     vaultRequireReason?: boolean;
     /** Host names POST /mcp answers to (Host and Origin checks); the local names when left out. */
     mcpAllowedHosts?: AllowedHost[];
+    /** Most items the in-memory recall index holds (see MemoryIndex); its default when left out. */
+    recallIndexMaxItems?: number;
   };
   logger?: Logger | false;
   clock?: Clock;
@@ -73,7 +75,7 @@ export function buildServices(deps: AppDeps) {
     settings: { jwtKey: deps.keys.jwt, accessTokenTtl: deps.settings.accessTokenTtl, refreshTokenTtl: deps.settings.refreshTokenTtl,
       maxFailures: deps.settings.auth.maxFailures, lockoutSeconds: deps.settings.auth.lockoutSeconds },
   });
-  const crud = { db, audit, clock, memoryIndex: new MemoryIndex(db) };
+  const crud = { db, audit, clock, memoryIndex: new MemoryIndex(db, { maxItems: deps.settings.recallIndexMaxItems }) };
   const msp = buildMspServices(crud);
   return {
     db, clock, audit, auth, memoryIndex: crud.memoryIndex,

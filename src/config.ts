@@ -55,6 +55,7 @@ const schema = z.object({
   backup_key: key.optional(),
   backup_dir: z.string().min(1).optional(),
   backup_hour: int(0, 23).default(2),
+  recall_index_max_items: int(0, 10_000_000).default(300_000),
 });
 
 export interface Config {
@@ -81,6 +82,8 @@ export interface Config {
   backupKey?: string;
   backupDir?: string;
   backupHour: number;
+  /** Recall keeps every memory's ranking data in memory up to this many items (0: never), else asks the database's full-text index. */
+  recallIndexMaxItems: number;
 }
 
 export class ConfigError extends Error {
@@ -92,7 +95,7 @@ export class ConfigError extends Error {
 
 const ENV_PREFIXED = ['home', 'jwt_secret', 'audit_key', 'master_key', 'admin_email', 'admin_password',
   'access_token_ttl', 'refresh_token_ttl', 'body_limit', 'login_max_failures', 'lockout_seconds',
-  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'mcp_allowed_hosts', 'vault_require_reason', 'backup_key', 'backup_dir', 'backup_hour'];
+  'auth_rate_limit', 'trust_proxy', 'migrate_on_start', 'mcp_allowed_hosts', 'vault_require_reason', 'backup_key', 'backup_dir', 'backup_hour', 'recall_index_max_items'];
 const envName = (k: string) => (ENV_PREFIXED.includes(k) ? `CLAUDETOOLS_${k.toUpperCase()}` : k.toUpperCase());
 
 function readConfigFile(home: string): Record<string, unknown> {
@@ -132,6 +135,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtl: c.access_token_ttl, refreshTokenTtl: c.refresh_token_ttl, bodyLimit: c.body_limit,
     auth: { maxFailures: c.login_max_failures, lockoutSeconds: c.lockout_seconds, rateLimitPerMinute: c.auth_rate_limit },
     trustProxy: c.trust_proxy, mcpAllowedHosts: c.mcp_allowed_hosts, vaultRequireReason: c.vault_require_reason,
-    backupKey: c.backup_key, backupDir: c.backup_dir ? resolve(c.backup_dir) : undefined, backupHour: c.backup_hour,
+    backupKey: c.backup_key, backupDir: c.backup_dir ? resolve(c.backup_dir) : undefined, backupHour: c.backup_hour, recallIndexMaxItems: c.recall_index_max_items,
   };
 }

@@ -55,5 +55,6 @@ export const appSettings = (config: Config): AppDeps['settings'] => ({
   auth: config.auth,
   trustProxy: config.trustProxy,
   vaultRequireReason: config.vaultRequireReason,
+  recallIndexMaxItems: config.recallIndexMaxItems,
   mcpAllowedHosts: mcpAllowedHosts(config.host, config.mcpAllowedHosts),
 });

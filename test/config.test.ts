@@ -12,6 +12,12 @@ describe('config', () => {
     const h = home();
     const c = loadConfig({ CLAUDETOOLS_HOME: h });
     expect(c).toMatchObject({ home: h, databaseUrl: `sqlite:${h}/claudetools.db`, host: '127.0.0.1', port: 8000, logLevel: 'info', migrateOnStart: true, accessTokenTtl: 900 });
+    expect(c.recallIndexMaxItems).toBe(300_000);
+  });
+
+  it('takes the recall index size, 0 turning it off, and refuses a negative one', () => {
+    expect(loadConfig({ CLAUDETOOLS_HOME: home(), CLAUDETOOLS_RECALL_INDEX_MAX_ITEMS: '0' }).recallIndexMaxItems).toBe(0);
+    expect(() => loadConfig({ CLAUDETOOLS_HOME: home(), CLAUDETOOLS_RECALL_INDEX_MAX_ITEMS: '-1' })).toThrow(/CLAUDETOOLS_RECALL_INDEX_MAX_ITEMS/);
   });
 
   it('reports every invalid value at once', () => {

@@ -206,6 +206,7 @@ export class MemoryIndex {
   /** Reads every item; false (index off) when there are more than the index is allowed to hold. */
   private async load(): Promise<boolean> {
     this.clear();
+    if (this.maxItems === 0) return false;
     if (dialectOf(this.db) === 'sqlite') this.dataVersion = await this.sqliteDataVersion();
     for (const source of MEMORY_SOURCES) {
       const { n } = await this.db.selectFrom(source.table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
