@@ -7,8 +7,7 @@ import { MAX_TERM_IDS, SATURATED, TermStore } from './term-counts.js';
 import { candidateRow, inSearchScope, memoryCandidate, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type CandidateRow, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
 /** An item as the index keeps it: what ranking needs, and its terms packed. */
-interface Entry {
-  row: CandidateRow;
+interface Entry extends CandidateRow {
   /** Offset of its terms in the index's term store. */
   terms: number;
   /** Exact counts of 255 or more, by `2 * term id + (0 own | 1 context)`; null for nearly every item. */
@@ -82,7 +81,7 @@ export class MemoryIndex {
   /** A project or client was deleted: its items lost that reference in the database (set null). */
   scopeRemoved(column: 'project_id' | 'client_id', id: string): void {
     for (const entry of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.entries ?? []) {
-      if (entry.live) this.touched(entry.row.kind, [entry.row.id]);
+      if (entry.live) this.touched(entry.kind, [entry.id]);
     }
   }
 
@@ -109,22 +108,21 @@ export class MemoryIndex {
       for (const entry of group) {
         if (!entry.live || entry.seenBy === search) continue;
         entry.seenBy = search;
-        const { row, terms } = entry;
-        if (!inSearchScope(row, scope)) continue;
+        if (!inSearchScope(entry, scope)) continue;
         stats.docCount++;
-        stats.termCount += row.term_count;
-        stats.contextCount += row.context_count;
+        stats.termCount += entry.term_count;
+        stats.contextCount += entry.context_count;
         if (!matchTerms.length) recent.push(entry);
-        else if (this.terms.holdsAny(terms, match)) candidates.push(this.candidate(entry, wanted, scope));
+        else if (this.terms.holdsAny(entry.terms, match)) candidates.push(this.candidate(entry, wanted, scope));
       }
     }
     if (!matchTerms.length) {
-      recent.sort((a, b) => (a.row.created_at < b.row.created_at ? 1 : a.row.created_at > b.row.created_at ? -1 : 0));
+      recent.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
       const perKind = new Map<MemoryKind, number>();
       for (const entry of recent) {
-        const n = perKind.get(entry.row.kind) ?? 0;
+        const n = perKind.get(entry.kind) ?? 0;
         if (n < cap) candidates.push(this.candidate(entry, wanted, scope));
-        perKind.set(entry.row.kind, n + 1);
+        perKind.set(entry.kind, n + 1);
       }
     }
     return { candidates, stats };
@@ -150,7 +148,7 @@ export class MemoryIndex {
       counts.push(own === SATURATED ? entry.saturated!.get(2 * id)! : own, context === SATURATED ? entry.saturated!.get(2 * id + 1)! : context);
       if (context) inContext = true;
     }
-    return memoryCandidate(entry.row, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope, entry.atMs);
+    return memoryCandidate(entry, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope, entry.atMs);
   }
 
   /** Applies the writes this process reported, and every so often checks for writes from elsewhere. */
@@ -249,18 +247,22 @@ export class MemoryIndex {
 
   private add(raw: StoredRow): void {
     const row = candidateRow(raw);
-    row.project_id = this.intern(row.project_id);
-    row.client_id = this.intern(row.client_id);
-    row.label = this.intern(row.label)!;
-    row.tags = row.tags.length ? row.tags.map((t) => this.intern(t)!) : NO_TAGS;
     this.remove(row.kind, row.id);
     const { offset, saturated } = this.terms.add(raw.search_terms, raw.context_terms);
-    const entry: Entry = { row, terms: offset, saturated, live: true, seenBy: 0, atMs: Date.parse(row.occurred_at ?? row.created_at) };
+    // One object per item (the row and the index's fields in one literal, so V8 gives them one shape).
+    // Project and client ids, labels, tags and creation times recur (an ingest batch shares its created_at): one copy of each.
+    const entry: Entry = {
+      kind: row.kind, id: row.id, label: this.intern(row.label)!, project_id: this.intern(row.project_id), client_id: this.intern(row.client_id),
+      tags: row.tags.length ? row.tags.map((t) => this.intern(t)!) : NO_TAGS, usage_count: row.usage_count, relevance_score: row.relevance_score,
+      pinned: row.pinned, occurred_at: row.occurred_at, created_at: this.intern(row.created_at)!, expires_at: row.expires_at,
+      term_count: row.term_count, context_count: row.context_count, tokens: row.tokens,
+      terms: offset, saturated, live: true, seenBy: 0, atMs: Date.parse(row.occurred_at ?? row.created_at),
+    };
     let items = this.items.get(row.kind);
     if (!items) this.items.set(row.kind, (items = new Map()));
     items.set(row.id, entry);
     if (raw.updated_at > (this.lastUpdated.get(row.kind) ?? '')) this.lastUpdated.set(row.kind, raw.updated_at);
-    for (const group of this.groupsOf(row, true)) group.entries.push(entry);
+    for (const group of this.groupsOf(entry, true)) group.entries.push(entry);
   }
 
   private remove(kind: MemoryKind, id: string): void {
@@ -270,7 +272,7 @@ export class MemoryIndex {
     items!.delete(id);
     entry.live = false;
     this.terms.free(entry.terms);
-    for (const group of this.groupsOf(entry.row, false)) {
+    for (const group of this.groupsOf(entry, false)) {
       if (++group.dead * 2 > group.entries.length) {
         group.entries = group.entries.filter((e) => e.live);
         group.dead = 0;
