@@ -110,6 +110,24 @@ describeEachDialect('memory index', (t, dialect) => {
     expect(found!.candidates.map((c) => c.row.id)).toEqual([snippet.id]);
   });
 
+  it('ranks the same after most of its items are deleted and it rebuilds itself without them', async () => {
+    const project = (await services().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
+    const turns = Array.from({ length: 2400 }, (_, i) => ({ ref: `bulk:${i}`, role: 'user', text: `Bulk note ${i}: the ${pickWords(i, 2).join(' and the ')} were checked.` }));
+    const stored = await services().memory.ingest(ctx, { project_id: project, session: { external_id: randomUUID() }, turns });
+    const snippets = stored.items.filter((i) => i.kind === 'context_snippet').map((i) => i.id);
+    const gone = snippets.filter((_, i) => i % 5 !== 0);
+    for (let i = 0; i < gone.length; i += 500) await t().db.deleteFrom('context_snippets').where('id', 'in', gone.slice(i, i + 500)).execute();
+    services().memoryIndex.touched('context_snippet', gone);
+    for (const query of ['backup firewall', 'printer quota', 'bulk note']) {
+      const input = RecallBody.parse({ query, project_id: project, limit: 30, token_budget: 3000, record_usage: false, explain: true, as_of: '2030-01-01T00:00:00.000Z' }) as RecallInput;
+      const resolved = await resolveScope(t().db, ctx, input);
+      const fromIndex = await recall({ db: t().db, clock: systemClock, memoryIndex: services().memoryIndex }, ctx, input, resolved);
+      expect(fromIndex).toEqual(await recall({ db: t().db, clock: systemClock }, ctx, input, resolved));
+      expect(fromIndex.items.length).toBeGreaterThan(0);
+      for (const item of fromIndex.items) expect(gone).not.toContain(item.id);
+    }
+  });
+
   it('turns itself off past its size limit, and recall still answers from the database', async () => {
     const small = new MemoryIndex(t().db, { maxItems: 3 });
     expect(await small.warm()).toBe(false);

@@ -3,25 +3,12 @@ import { dialectOf } from '../../db/dialect.js';
 import type { TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import type { MemoryKind } from '../context/tag-index.js';
+import { ItemColumns } from './item-columns.js';
 import { MAX_TERM_IDS, SATURATED, TermStore } from './term-counts.js';
-import { candidateRow, inSearchScope, memoryCandidate, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type CandidateRow, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
+import { candidateRow, memoryCandidate, placedInScope, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
-/** An item as the index keeps it: what ranking needs, and its terms packed. */
-interface Entry extends CandidateRow {
-  /** Offset of its terms in the index's term store. */
-  terms: number;
-  /** Exact counts of 255 or more, by `2 * term id + (0 own | 1 context)`; null for nearly every item. */
-  saturated: Map<number, number> | null;
-  /** False once the item is updated or deleted: lists drop dead entries in batches, not one by one. */
-  live: boolean;
-  /** The last search that looked at it (an item is in both its project's and its client's list). */
-  seenBy: number;
-  /** When it happened, parsed once. */
-  atMs: number;
-}
-
-/** The items of one project, one client, or of neither; dead entries are swept when they are half of it. */
-interface Group { entries: Entry[]; dead: number }
+/** The slots of one project's items, one client's, or of those with neither; dead ones are swept when they are half of it. */
+interface Group { slots: number[]; dead: number }
 
 export interface MemoryIndexOptions {
   /** Past this many items the index stays off and recall asks the database's full-text index instead. */
@@ -33,7 +20,6 @@ export interface MemoryIndexOptions {
 const REFETCH_BATCH = 500;
 const LOAD_PAGE = 5000;
 const NONE: ReadonlyMap<string, number> = new Map();
-const NO_TAGS: string[] = [];
 
 /**
  * Every recallable item's ranking data, in memory, grouped by project and client: a recall looks only at
@@ -43,13 +29,13 @@ const NO_TAGS: string[] = [];
  * counts and last-update times (and on SQLite by the file's data version), which reloads the whole index.
  */
 export class MemoryIndex {
-  private items = new Map<MemoryKind, Map<string, Entry>>();
+  private table = new ItemColumns();
+  /** Each kind's items: id to slot. */
+  private slots = new Map<MemoryKind, Map<string, number>>();
   private byProject = new Map<string, Group>();
   private byClient = new Map<string, Group>();
-  private global: Group = { entries: [], dead: 0 };
+  private global: Group = { slots: [], dead: 0 };
   private terms = new TermStore();
-  /** One copy of each project id, client id, label and tag, shared by every item that has it. */
-  private interned = new Map<string, string>();
   private lastUpdated = new Map<MemoryKind, string>();
   private pending = new Map<MemoryKind, Set<string>>();
   private loaded: Promise<boolean> | null = null;
@@ -80,8 +66,8 @@ export class MemoryIndex {
 
   /** A project or client was deleted: its items lost that reference in the database (set null). */
   scopeRemoved(column: 'project_id' | 'client_id', id: string): void {
-    for (const entry of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.entries ?? []) {
-      if (entry.live) this.touched(entry.kind, [entry.id]);
+    for (const slot of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.slots ?? []) {
+      if (this.table.live[slot]) this.touched(this.table.kindOf(slot), [this.table.id[slot]!]);
     }
   }
 
@@ -102,53 +88,61 @@ export class MemoryIndex {
     }
     const stats: ScopeStats = { docCount: 0, termCount: 0, contextCount: 0 };
     const candidates: MemoryCandidate[] = [];
-    const recent: Entry[] = [];
-    const search = ++this.searches;
+    const recent: number[] = [];
+    const t = this.table;
+    if (++this.searches === 2 ** 31) {
+      t.seenBy.fill(0);
+      this.searches = 1;
+    }
+    const search = this.searches;
     for (const group of this.inReach(scope)) {
-      for (const entry of group) {
-        if (!entry.live || entry.seenBy === search) continue;
-        entry.seenBy = search;
-        if (!inSearchScope(entry, scope)) continue;
+      for (const slot of group) {
+        if (!t.live[slot] || t.seenBy[slot] === search) continue;
+        t.seenBy[slot] = search;
+        if (!placedInScope(t.occurredAt[slot] ?? t.createdAt[slot]!, t.expiresAt[slot]!, t.projectId[slot]!, t.clientId[slot]!, t.tags[slot]!, scope)) continue;
         stats.docCount++;
-        stats.termCount += entry.term_count;
-        stats.contextCount += entry.context_count;
-        if (!matchTerms.length) recent.push(entry);
-        else if (this.terms.holdsAny(entry.terms, match)) candidates.push(this.candidate(entry, wanted, scope));
+        stats.termCount += t.termCount[slot]!;
+        stats.contextCount += t.contextCount[slot]!;
+        if (!matchTerms.length) recent.push(slot);
+        else if (this.terms.holdsAny(t.terms[slot]!, match)) candidates.push(this.candidate(slot, wanted, scope));
       }
     }
     if (!matchTerms.length) {
-      recent.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+      recent.sort((a, b) => (t.createdAt[a]! < t.createdAt[b]! ? 1 : t.createdAt[a]! > t.createdAt[b]! ? -1 : 0));
       const perKind = new Map<MemoryKind, number>();
-      for (const entry of recent) {
-        const n = perKind.get(entry.kind) ?? 0;
-        if (n < cap) candidates.push(this.candidate(entry, wanted, scope));
-        perKind.set(entry.kind, n + 1);
+      for (const slot of recent) {
+        const n = perKind.get(t.kindOf(slot)) ?? 0;
+        if (n < cap) candidates.push(this.candidate(slot, wanted, scope));
+        perKind.set(t.kindOf(slot), n + 1);
       }
     }
     return { candidates, stats };
   }
 
-  /** The items a scope can reach: its project's, its client's and the global ones; all of them when it names neither. */
-  private inReach(scope: SearchScope): Iterable<Entry>[] {
-    if (!scope.projectId && !scope.clientId) return [...this.items.values()].map((items) => items.values());
-    const groups = [this.global.entries];
-    if (scope.projectId) groups.push(this.byProject.get(scope.projectId)?.entries ?? []);
-    if (scope.clientId) groups.push(this.byClient.get(scope.clientId)?.entries ?? []);
+  /** The slots a scope can reach: its project's, its client's and the global ones; all of them when it names neither. */
+  private inReach(scope: SearchScope): Iterable<number>[] {
+    if (!scope.projectId && !scope.clientId) return [Array.from({ length: this.table.size }, (_, slot) => slot)];
+    const groups = [this.global.slots];
+    if (scope.projectId) groups.push(this.byProject.get(scope.projectId)?.slots ?? []);
+    if (scope.clientId) groups.push(this.byClient.get(scope.clientId)?.slots ?? []);
     return groups;
   }
 
   /** The item as a candidate: its row, and how often each query term occurs in its text and its context. */
-  private candidate(entry: Entry, wanted: WantedTerms, scope: SearchScope): MemoryCandidate {
+  private candidate(slot: number, wanted: WantedTerms, scope: SearchScope): MemoryCandidate {
     // [own, context] count per wanted term, read once from the term store: no map built per candidate.
     const counts: number[] = [];
+    const terms = this.table.terms[slot]!;
     let inContext = false;
     for (const id of wanted.ids) {
-      const own = this.terms.own(entry.terms, id);
-      const context = this.terms.context(entry.terms, id);
-      counts.push(own === SATURATED ? entry.saturated!.get(2 * id)! : own, context === SATURATED ? entry.saturated!.get(2 * id + 1)! : context);
+      const own = this.terms.own(terms, id);
+      const context = this.terms.context(terms, id);
+      const exact = own === SATURATED || context === SATURATED ? this.table.saturated.get(slot)! : null;
+      counts.push(own === SATURATED ? exact!.get(2 * id)! : own, context === SATURATED ? exact!.get(2 * id + 1)! : context);
       if (context) inContext = true;
     }
-    return memoryCandidate(entry, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope, entry.atMs);
+    return memoryCandidate(this.table.row(slot), new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE,
+      scope, this.table.atMs[slot]);
   }
 
   /** Applies the writes this process reported, and every so often checks for writes from elsewhere. */
@@ -172,7 +166,7 @@ export class MemoryIndex {
         for (const row of rows) this.add(row);
       }
     }
-    if (this.terms.waste > 0.5) this.terms.compact([...this.items.values()].flatMap((items) => [...items.values()]));
+    this.compact();
     if (this.size() > this.maxItems || this.terms.vocabulary >= MAX_TERM_IDS) {
       this.clear();
       this.loaded = Promise.resolve(false);
@@ -196,7 +190,7 @@ export class MemoryIndex {
     for (const source of MEMORY_SOURCES) {
       const db = await this.db.selectFrom(source.table).select([sql<number>`count(*)`.as('n'), sql<string | null>`max(updated_at)`.as('last')]).executeTakeFirstOrThrow();
       // A later update than any seen, or a count that differs (a delete here lowers the last update: not a change).
-      if (Number(db.n) !== (this.items.get(source.kind)?.size ?? 0) || (db.last ?? '') > (this.lastUpdated.get(source.kind) ?? '')) return true;
+      if (Number(db.n) !== (this.slots.get(source.kind)?.size ?? 0) || (db.last ?? '') > (this.lastUpdated.get(source.kind) ?? '')) return true;
     }
     return false;
   }
@@ -230,76 +224,73 @@ export class MemoryIndex {
   }
 
   private size(): number {
-    let n = 0;
-    for (const items of this.items.values()) n += items.size;
-    return n;
+    return this.table.size - this.table.dead;
   }
 
   private clear(): void {
-    this.items.clear();
+    this.table = new ItemColumns();
+    this.slots.clear();
     this.byProject.clear();
     this.byClient.clear();
-    this.global = { entries: [], dead: 0 };
+    this.global = { slots: [], dead: 0 };
     this.lastUpdated.clear();
     this.terms = new TermStore();
-    this.interned.clear();
+  }
+
+  /** Once removed items are half of the table (or of the term store), both are rebuilt without them. */
+  private compact(): void {
+    const t = this.table;
+    if (this.terms.waste > 0.5) this.terms.compact(t.terms, t.live, t.size);
+    if (t.dead <= 1024 || t.dead * 2 <= t.size) return;
+    const moved = new Int32Array(t.size).fill(-1);
+    this.table = t.compacted((old, slot) => { moved[old] = slot; });
+    for (const ids of this.slots.values()) for (const [id, old] of ids) ids.set(id, moved[old]!);
+    for (const group of [this.global, ...this.byProject.values(), ...this.byClient.values()]) {
+      group.slots = group.slots.filter((old) => moved[old]! >= 0).map((old) => moved[old]!);
+      group.dead = 0;
+    }
   }
 
   private add(raw: StoredRow): void {
     const row = candidateRow(raw);
     this.remove(row.kind, row.id);
     const { offset, saturated } = this.terms.add(raw.search_terms, raw.context_terms);
-    // One object per item (the row and the index's fields in one literal, so V8 gives them one shape).
-    // Project and client ids, labels, tags and creation times recur (an ingest batch shares its created_at): one copy of each.
-    const entry: Entry = {
-      kind: row.kind, id: row.id, label: this.intern(row.label)!, project_id: this.intern(row.project_id), client_id: this.intern(row.client_id),
-      tags: row.tags.length ? row.tags.map((t) => this.intern(t)!) : NO_TAGS, usage_count: row.usage_count, relevance_score: row.relevance_score,
-      pinned: row.pinned, occurred_at: row.occurred_at, created_at: this.intern(row.created_at)!, expires_at: row.expires_at,
-      term_count: row.term_count, context_count: row.context_count, tokens: row.tokens,
-      terms: offset, saturated, live: true, seenBy: 0, atMs: Date.parse(row.occurred_at ?? row.created_at),
-    };
-    let items = this.items.get(row.kind);
-    if (!items) this.items.set(row.kind, (items = new Map()));
-    items.set(row.id, entry);
+    const slot = this.table.add(row, offset, saturated);
+    let ids = this.slots.get(row.kind);
+    if (!ids) this.slots.set(row.kind, (ids = new Map()));
+    ids.set(row.id, slot);
     if (raw.updated_at > (this.lastUpdated.get(row.kind) ?? '')) this.lastUpdated.set(row.kind, raw.updated_at);
-    for (const group of this.groupsOf(entry, true)) group.entries.push(entry);
+    for (const group of this.groupsOf(row.project_id, row.client_id, true)) group.slots.push(slot);
   }
 
   private remove(kind: MemoryKind, id: string): void {
-    const items = this.items.get(kind);
-    const entry = items?.get(id);
-    if (!entry) return;
-    items!.delete(id);
-    entry.live = false;
-    this.terms.free(entry.terms);
-    for (const group of this.groupsOf(entry, false)) {
-      if (++group.dead * 2 > group.entries.length) {
-        group.entries = group.entries.filter((e) => e.live);
+    const ids = this.slots.get(kind);
+    const slot = ids?.get(id);
+    if (slot === undefined) return;
+    ids!.delete(id);
+    const t = this.table;
+    t.remove(slot);
+    this.terms.free(t.terms[slot]!);
+    for (const group of this.groupsOf(t.projectId[slot]!, t.clientId[slot]!, false)) {
+      if (++group.dead * 2 > group.slots.length) {
+        group.slots = group.slots.filter((s) => t.live[s]);
         group.dead = 0;
       }
     }
   }
 
   /** The groups an item belongs in: its project's and its client's, or the global one. */
-  private groupsOf(row: CandidateRow, create: boolean): Group[] {
+  private groupsOf(projectId: string | null, clientId: string | null, create: boolean): Group[] {
     const groups: Group[] = [];
     const find = (map: Map<string, Group>, id: string) => {
       let group = map.get(id);
-      if (!group && create) map.set(id, (group = { entries: [], dead: 0 }));
+      if (!group && create) map.set(id, (group = { slots: [], dead: 0 }));
       if (group) groups.push(group);
     };
-    if (row.project_id) find(this.byProject, row.project_id);
-    if (row.client_id) find(this.byClient, row.client_id);
-    if (!row.project_id && !row.client_id) groups.push(this.global);
+    if (projectId) find(this.byProject, projectId);
+    if (clientId) find(this.byClient, clientId);
+    if (!projectId && !clientId) groups.push(this.global);
     return groups;
-  }
-
-  private intern(value: string | null): string | null {
-    if (value === null) return null;
-    const known = this.interned.get(value);
-    if (known !== undefined) return known;
-    this.interned.set(value, value);
-    return value;
   }
 }
 

@@ -89,12 +89,17 @@ export interface SearchScope {
  * already happened by `asOf`, not expired, and carrying one of the asked tags.
  */
 export function inSearchScope(row: Placement, s: SearchScope): boolean {
-  if ((row.occurred_at ?? row.created_at) > s.asOf) return false;
-  if (row.expires_at !== null && row.expires_at <= s.asOf) return false;
-  if ((s.projectId || s.clientId) && !((row.project_id === null && row.client_id === null)
-    || (s.projectId && row.project_id === s.projectId) || (s.clientId && row.client_id === s.clientId))) return false;
-  if (s.allowedClients && row.client_id !== null && !s.allowedClients.includes(row.client_id)) return false;
-  return !s.tags.length || s.tags.some((t) => row.tags.includes(t));
+  return placedInScope(row.occurred_at ?? row.created_at, row.expires_at, row.project_id, row.client_id, row.tags, s);
+}
+
+/** `inSearchScope` over the parts of a placement, for the memory index, which keeps them by column. */
+export function placedInScope(at: string, expiresAt: string | null, projectId: string | null, clientId: string | null, tags: readonly string[], s: SearchScope): boolean {
+  if (at > s.asOf) return false;
+  if (expiresAt !== null && expiresAt <= s.asOf) return false;
+  if ((s.projectId || s.clientId) && !((projectId === null && clientId === null)
+    || (s.projectId && projectId === s.projectId) || (s.clientId && clientId === s.clientId))) return false;
+  if (s.allowedClients && clientId !== null && !s.allowedClients.includes(clientId)) return false;
+  return !s.tags.length || s.tags.some((t) => tags.includes(t));
 }
 
 /** Items in reach of the scope: the project's, its client's, and global ones; never another client's. */

@@ -53,17 +53,19 @@ export class TermStore {
     this.freed += this.spanLength(offset);
   }
 
-  /** Copies the spans still in use to a fresh store; `move` tells each user its new offset. */
-  compact(spans: Iterable<{ terms: number }>): void {
+  /** Copies the spans still in use (`offsets[i]` where `live[i]`, for i < count) to a fresh store, updating their offsets. */
+  compact(offsets: Int32Array, live: Uint8Array, count: number): void {
     const old = this.data;
     this.data = new Int32Array(Math.max(1 << 16, this.used - this.freed));
     this.used = 0;
     this.freed = 0;
-    for (const span of spans) {
-      const length = 2 + old[span.terms]! + old[span.terms + 1]!;
+    for (let i = 0; i < count; i++) {
+      if (!live[i]) continue;
+      const from = offsets[i]!;
+      const length = 2 + old[from]! + old[from + 1]!;
       const offset = this.reserve(length);
-      this.data.set(old.subarray(span.terms, span.terms + length), offset);
-      span.terms = offset;
+      this.data.set(old.subarray(from, from + length), offset);
+      offsets[i] = offset;
     }
   }
 

@@ -1,0 +1,127 @@
+import type { MemoryKind } from '../context/tag-index.js';
+import type { CandidateRow } from './search.js';
+
+const KINDS: readonly MemoryKind[] = ['context_snippet', 'conversation_context', 'decision_log'];
+const NO_TAGS: string[] = [];
+
+/**
+ * The memory index's items, one slot each, stored by column: numbers in typed arrays, strings in plain
+ * arrays (recurring ones shared). A hundred thousand items then cost a few MB of arrays instead of a
+ * hundred thousand objects for the garbage collector to walk on every major collection.
+ * A removed item's slot stays dead (its group lists may still name it) until `compact` rebuilds the table.
+ */
+export class ItemColumns {
+  size = 0;
+  dead = 0;
+  id: string[] = [];
+  label: string[] = [];
+  projectId: (string | null)[] = [];
+  clientId: (string | null)[] = [];
+  tags: string[][] = [];
+  occurredAt: (string | null)[] = [];
+  createdAt: string[] = [];
+  expiresAt: (string | null)[] = [];
+  kind = new Uint8Array(1024);
+  live = new Uint8Array(1024);
+  pinned = new Uint8Array(1024);
+  usage = new Int32Array(1024);
+  termCount = new Int32Array(1024);
+  contextCount = new Int32Array(1024);
+  tokens = new Int32Array(1024);
+  /** Offset of the item's terms in the term store. */
+  terms = new Int32Array(1024);
+  /** The last search that looked at the item (it is in both its project's and its client's list). */
+  seenBy = new Int32Array(1024);
+  relevance = new Float64Array(1024);
+  /** When it happened (occurred_at, else created_at), parsed once. */
+  atMs = new Float64Array(1024);
+  /** Exact counts of 255 or more, by slot, then by `2 * term id + (0 own | 1 context)`. */
+  saturated = new Map<number, Map<number, number>>();
+  private interned = new Map<string, string>();
+
+  /** Stores a row; returns its slot. */
+  add(row: CandidateRow, terms: number, saturated: Map<number, number> | null): number {
+    if (this.size === this.kind.length) this.grow();
+    const slot = this.size++;
+    this.id[slot] = row.id;
+    this.label[slot] = this.intern(row.label);
+    this.projectId[slot] = row.project_id === null ? null : this.intern(row.project_id);
+    this.clientId[slot] = row.client_id === null ? null : this.intern(row.client_id);
+    this.tags[slot] = row.tags.length ? row.tags.map((t) => this.intern(t)) : NO_TAGS;
+    this.occurredAt[slot] = row.occurred_at;
+    // An ingest batch shares its created_at: one copy.
+    this.createdAt[slot] = this.intern(row.created_at);
+    this.expiresAt[slot] = row.expires_at;
+    this.kind[slot] = KINDS.indexOf(row.kind);
+    this.live[slot] = 1;
+    this.pinned[slot] = row.pinned ? 1 : 0;
+    this.usage[slot] = row.usage_count;
+    this.termCount[slot] = row.term_count;
+    this.contextCount[slot] = row.context_count;
+    this.tokens[slot] = row.tokens;
+    this.terms[slot] = terms;
+    this.seenBy[slot] = 0;
+    this.relevance[slot] = row.relevance_score;
+    this.atMs[slot] = Date.parse(row.occurred_at ?? row.created_at);
+    if (saturated) this.saturated.set(slot, saturated);
+    return slot;
+  }
+
+  remove(slot: number): void {
+    this.live[slot] = 0;
+    this.saturated.delete(slot);
+    this.dead++;
+  }
+
+  kindOf(slot: number): MemoryKind {
+    return KINDS[this.kind[slot]!]!;
+  }
+
+  /** The item as a row, for the items a search hands to ranking. */
+  row(slot: number): CandidateRow {
+    return {
+      kind: this.kindOf(slot), id: this.id[slot]!, label: this.label[slot]!, project_id: this.projectId[slot]!, client_id: this.clientId[slot]!,
+      tags: this.tags[slot]!, usage_count: this.usage[slot]!, relevance_score: this.relevance[slot]!, pinned: this.pinned[slot] === 1,
+      occurred_at: this.occurredAt[slot]!, created_at: this.createdAt[slot]!, expires_at: this.expiresAt[slot]!,
+      term_count: this.termCount[slot]!, context_count: this.contextCount[slot]!, tokens: this.tokens[slot]!,
+    };
+  }
+
+  /** A new table holding only the live items, in slot order; `moved(old, slot)` reports each one's new slot. */
+  compacted(moved: (oldSlot: number, slot: number) => void): ItemColumns {
+    const next = new ItemColumns();
+    next.interned = this.interned;
+    for (let slot = 0; slot < this.size; slot++) {
+      if (!this.live[slot]) continue;
+      moved(slot, next.add(this.row(slot), this.terms[slot]!, this.saturated.get(slot) ?? null));
+    }
+    return next;
+  }
+
+  private grow(): void {
+    const n = this.kind.length * 2;
+    const grown = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.kind = grown(this.kind);
+    this.live = grown(this.live);
+    this.pinned = grown(this.pinned);
+    this.usage = grown(this.usage);
+    this.termCount = grown(this.termCount);
+    this.contextCount = grown(this.contextCount);
+    this.tokens = grown(this.tokens);
+    this.terms = grown(this.terms);
+    this.seenBy = grown(this.seenBy);
+    this.relevance = grown(this.relevance);
+    this.atMs = grown(this.atMs);
+  }
+
+  private intern(value: string): string {
+    const known = this.interned.get(value);
+    if (known !== undefined) return known;
+    this.interned.set(value, value);
+    return value;
+  }
+}
