@@ -115,6 +115,7 @@ describeEachDialect('memory index', (t, dialect) => {
     const turns = Array.from({ length: 2400 }, (_, i) => ({ ref: `bulk:${i}`, role: 'user', text: `Bulk note ${i}: the ${pickWords(i, 2).join(' and the ')} were checked.` }));
     const stored = await services().memory.ingest(ctx, { project_id: project, session: { external_id: randomUUID() }, turns });
     const snippets = stored.items.filter((i) => i.kind === 'context_snippet').map((i) => i.id);
+    expect((await recalled({ query: 'bulk note', project_id: project })).candidates).toBeGreaterThan(2000); // in the index now
     const gone = snippets.filter((_, i) => i % 5 !== 0);
     for (let i = 0; i < gone.length; i += 500) await t().db.deleteFrom('context_snippets').where('id', 'in', gone.slice(i, i + 500)).execute();
     services().memoryIndex.touched('context_snippet', gone);
