@@ -34,15 +34,21 @@ function readStdin(): Promise<string> {
   return Promise.race([readStream(), timeout]).finally(() => clearTimeout(timer));
 }
 
-async function readStream(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_STDIN) break;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Events, not `for await`: the async iterator loads another handful of stream modules at start. */
+function readStream(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // Destroyed, as a `for await` that stops early would: an oversized stdin left open would hold the process.
+    const done = () => { process.stdin.removeAllListeners('data').destroy(); resolve(Buffer.concat(chunks).toString('utf8')); };
+    process.stdin.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_STDIN) return done();
+      chunks.push(chunk);
+    });
+    process.stdin.once('end', done);
+    process.stdin.once('error', reject);
+  });
 }
 
 async function backgroundFlush() {
