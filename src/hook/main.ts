@@ -4,7 +4,7 @@
  *   node hook.cjs flush --background deliver the spool (started detached by hooks with a tight budget)
  * It always exits 0: a hook that fails must never block or disturb Claude.
  */
-import { fstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
@@ -51,6 +51,21 @@ function readStream(): Promise<string> {
   });
 }
 
+/**
+ * Writes to fd 1 directly: creating process.stdout (a stream over the pipe) costs the prompt hook about a
+ * millisecond, and Node writes a stdout pipe synchronously anyway. Should the pipe not take it all at once
+ * (a non-blocking pipe that is full), the stream writes the rest.
+ */
+function print(text: string) {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written));
+  }
+}
+
 async function backgroundFlush() {
   const lock = join(spoolDir(process.env), FLUSH_LOCK);
   try {
@@ -78,7 +93,7 @@ async function main() {
     process.exit(0);
   }
   const out = await runHook(arg, stdin, process.env);
-  if (out) process.stdout.write(out + '\n');
+  if (out) print(out + '\n');
 }
 
 main().catch(() => undefined).finally(() => { process.exitCode = 0; });
