@@ -1,22 +1,17 @@
-import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { requireBuiltin } from './builtins.js';
 import { apiUrl } from './connection.js';
 import type { Connection } from './env.js';
-import { ResponseReader } from './http-response.js';
 
 export interface HttpResult { status: number; body: unknown }
 
 /** Network trouble or a server that answered "try later" (5xx, 408, 429, 401 while a key is being fixed). */
 export class TransientError extends Error {}
 
-/** What may go in a header value (node:http's rule): no control characters, so no header can be injected. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
 /**
- * One JSON request, HTTP/1.1 over node:net (node:tls for https), `Connection: close`. Not fetch (loading
- * undici costs tens of milliseconds) and not node:http, whose modules cost the prompt hook ~6 ms of CPU at
- * start (measured on Node 20) while node:net is loaded anyway to read the stdin pipe. Rejects with
- * TransientError on timeout, connection failure or a response that is not HTTP.
+ * One JSON request over node:http (not fetch: loading undici costs tens of milliseconds), on Node's
+ * keep-alive agent, so the flusher's and the CLI's many requests share a connection. A hook Claude waits
+ * for makes one request and uses requestOnce (http-once.ts), which starts faster. Rejects with
+ * TransientError on timeout or connection failure.
  */
 export async function requestJson(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
   let url: URL;
@@ -26,60 +21,35 @@ export async function requestJson(conn: Connection, method: string, path: string
   } catch {
     throw new TransientError(`bad server URL ${conn.server}`);
   }
-  const https = url.protocol === 'https:';
-  if (!https && url.protocol !== 'http:') throw new TransientError(`bad server URL ${conn.server}`);
-  if (conn.key && !HEADER_VALUE.test(conn.key)) throw new Error('the API key holds characters a header cannot carry');
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const head = [
-    `${method} ${url.pathname}${url.search} HTTP/1.1`,
-    `Host: ${url.host}`,
-    'Accept: application/json',
-    'Connection: close',
-    ...(payload ? ['Content-Type: application/json', `Content-Length: ${payload.length}`] : []),
-    ...(conn.key ? [`Authorization: Bearer ${conn.key}`] : []),
-  ].join('\r\n') + '\r\n\r\n';
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
-  const port = Number(url.port) || (https ? 443 : 80);
-
+  // Loaded on first use (hooks Claude waits for use requestOnce instead), and TLS only for an https server.
+  const { request } = url.protocol === 'https:' ? requireBuiltin<typeof import('node:https')>('node:https') : requireBuiltin<typeof import('node:http')>('node:http');
   return new Promise((resolve, reject) => {
-    const reader = new ResponseReader(method === 'HEAD');
-    let settled = false;
-    const finish = (result: HttpResult | Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      socket.destroy();
-      if (result instanceof Error) reject(result instanceof TransientError ? result : new TransientError(result.message));
-      else resolve(result);
-    };
-    const answered = (raw: { status: number; body: Buffer }) => {
-      const text = raw.body.toString('utf8');
-      let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-      finish({ status: raw.status, body: parsed });
-    };
-    // Certificates are checked as https.request checks them; SNI only for a name (Node refuses an IP there).
-    const socket: Socket = https
-      ? requireBuiltin<typeof import('node:tls')>('node:tls').connect({ host, port, servername: isIP(host) ? undefined : host })
-      : connectTcp({ host, port });
-    const timedOut = () => finish(new TransientError(`timed out after ${timeoutMs} ms`));
-    // The idle timeout catches a stalled socket early; the deadline bounds the whole exchange.
-    const deadline = setTimeout(timedOut, timeoutMs);
-    socket.setTimeout(timeoutMs, timedOut);
-    socket.on('error', finish);
-    socket.on('data', (data: Buffer) => {
-      try {
-        const res = reader.push(data);
-        if (res) answered(res);
-      } catch (e) { finish(e as Error); }
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = request(url, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+        ...(conn.key ? { authorization: `Bearer ${conn.key}` } : {}),
+      },
+      timeout: timeoutMs,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        clearTimeout(deadline);
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+      res.on('error', (e) => { clearTimeout(deadline); reject(new TransientError(e.message)); });
     });
-    socket.on('end', () => {
-      try { answered(reader.end()); } catch (e) { finish(e as Error); }
-    });
-    socket.on('close', () => finish(new TransientError('connection closed before the response was complete')));
-    // One write and no end(): a half-close after the request reads as the client giving up to Node's http
-    // server and to proxies, which then drop the answer.
-    socket.write(payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
+    // `timeout` above only covers idle sockets; this bounds the whole exchange.
+    const deadline = setTimeout(() => req.destroy(new TransientError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    req.on('timeout', () => req.destroy(new TransientError(`timed out after ${timeoutMs} ms`)));
+    req.on('error', (e) => { clearTimeout(deadline); reject(e instanceof TransientError ? e : new TransientError(e.message)); });
+    req.end(payload);
   });
 }
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requestJson, TransientError } from '../../src/hook/http.js';
+import { requestOnce } from '../../src/hook/http-once.js';
+import { TransientError } from '../../src/hook/http.js';
 import { ResponseReader } from '../../src/hook/http-response.js';
 
 /** Feeds a response to a reader in pieces of `size` bytes, as a socket might deliver it. */
@@ -49,7 +50,7 @@ describe('hook HTTP response reader', () => {
   });
 });
 
-describe('hook HTTP client', () => {
+describe('hook one-request HTTP client', () => {
   const servers: Server[] = [];
   afterAll(() => { for (const s of servers) s.close(); });
   const listen = async (server: Server) => {
@@ -76,26 +77,26 @@ describe('hook HTTP client', () => {
   it('sends JSON with the key to a server under a path prefix and reads its answer, Content-Length or chunked', async () => {
     const port = await listen(createHttpServer(echo));
     const conn = { server: `http://127.0.0.1:${port}/ct/`, key: 'ct_key' };
-    expect(await requestJson(conn, 'POST', '/api/memory/recall?x=1', { query: 'déjà vu' }, 2000)).toEqual({ status: 200, body: { got: { query: 'déjà vu' } } });
+    expect(await requestOnce(conn, 'POST', '/api/memory/recall?x=1', { query: 'déjà vu' }, 2000)).toEqual({ status: 200, body: { got: { query: 'déjà vu' } } });
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/ct/api/memory/recall?x=1', body: '{"query":"déjà vu"}',
       headers: { host: `127.0.0.1:${port}`, authorization: 'Bearer ct_key', 'content-type': 'application/json', accept: 'application/json' } });
-    expect(await requestJson(conn, 'GET', '/api/chunked', undefined, 2000)).toEqual({ status: 200, body: { parts: [1, 2] } });
-    expect(await requestJson({ ...conn, key: undefined }, 'GET', '/api/missing', undefined, 2000)).toMatchObject({ status: 404 });
+    expect(await requestOnce(conn, 'GET', '/api/chunked', undefined, 2000)).toEqual({ status: 200, body: { parts: [1, 2] } });
+    expect(await requestOnce({ ...conn, key: undefined }, 'GET', '/api/missing', undefined, 2000)).toMatchObject({ status: 404 });
     expect(seen.at(-1)!.headers!.authorization).toBeUndefined();
   });
 
   it('fails with TransientError when nothing listens, the server hangs, or what answers is not HTTP', async () => {
     const closed = await listen(createServer());
     servers.pop()!.close();
-    await expect(requestJson({ server: `http://127.0.0.1:${closed}`, key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
+    await expect(requestOnce({ server: `http://127.0.0.1:${closed}`, key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
     const hanging = await listen(createServer(() => { /* accepts and never answers */ }));
     const started = Date.now();
-    await expect(requestJson({ server: `http://127.0.0.1:${hanging}`, key: 'k' }, 'GET', '/api/health', undefined, 300)).rejects.toThrow(/timed out after 300 ms/);
+    await expect(requestOnce({ server: `http://127.0.0.1:${hanging}`, key: 'k' }, 'GET', '/api/health', undefined, 300)).rejects.toThrow(/timed out after 300 ms/);
     expect(Date.now() - started).toBeLessThan(2000);
     const ssh = await listen(createServer((s: Socket) => s.end('SSH-2.0-OpenSSH_9.6\r\n\r\n')));
-    await expect(requestJson({ server: `http://127.0.0.1:${ssh}`, key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
-    await expect(requestJson({ server: 'ftp://host', key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
-    await expect(requestJson({ server: 'http://127.0.0.1:1', key: 'k\r\nX-Evil: 1' }, 'GET', '/api/health', undefined, 2000)).rejects.toThrow(/header/);
+    await expect(requestOnce({ server: `http://127.0.0.1:${ssh}`, key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
+    await expect(requestOnce({ server: 'ftp://host', key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
+    await expect(requestOnce({ server: 'http://127.0.0.1:1', key: 'k\r\nX-Evil: 1' }, 'GET', '/api/health', undefined, 2000)).rejects.toThrow(/header/);
   });
 
   it('speaks TLS to an https server and checks its certificate', async () => {
@@ -104,10 +105,10 @@ describe('hook HTTP client', () => {
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     const port = await listen(createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, echo));
     // A certificate this machine does not trust is refused, as https.request refuses it.
-    await expect(requestJson({ server: `https://127.0.0.1:${port}/ct`, key: 'k' }, 'POST', '/api/x', { a: 1 }, 2000)).rejects.toThrow(/self[- ]signed/);
+    await expect(requestOnce({ server: `https://127.0.0.1:${port}/ct`, key: 'k' }, 'POST', '/api/x', { a: 1 }, 2000)).rejects.toThrow(/self[- ]signed/);
     // Trusted through NODE_EXTRA_CA_CERTS (read at start, so in a child process), by IP and by name.
-    const script = `import { requestJson } from ${JSON.stringify(join(import.meta.dirname, '../../src/hook/http.ts'))};
-      for (const host of ['127.0.0.1', 'localhost']) console.log(JSON.stringify(await requestJson({ server: 'https://' + host + ':${port}/ct', key: 'k' }, 'POST', '/api/x', { a: 1 }, 5000)));`;
+    const script = `import { requestOnce } from ${JSON.stringify(join(import.meta.dirname, '../../src/hook/http-once.ts'))};
+      for (const host of ['127.0.0.1', 'localhost']) console.log(JSON.stringify(await requestOnce({ server: 'https://' + host + ':${port}/ct', key: 'k' }, 'POST', '/api/x', { a: 1 }, 5000)));`;
     // Not execFileSync: the server answering it lives in this process.
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script],
       { env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') }, encoding: 'utf8' });
