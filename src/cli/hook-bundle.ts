@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { Metafile, Plugin } from 'esbuild';
+import { withCodeCache } from './hook-loader.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.cjs');
@@ -8,19 +10,44 @@ export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.cjs');
  * Bundles the hook client (src/hook/main.ts and the pure modules it imports) into one dependency-free
  * file, so Claude Code starts it with plain `node` in milliseconds: no tsx, no node_modules. CommonJS, not ESM:
  * Node's ESM loader compiles and runs ~20 ms of its own code at start (measured on Node 20), the CJS loader
- * is already in Node's startup snapshot.
+ * is already in Node's startup snapshot. Wrapped in a loader that keeps V8's compiled code (hook-loader.ts).
  */
 export async function buildHookBundle(outfile = HOOK_BUNDLE): Promise<string> {
   const { build } = await import('esbuild');
   mkdirSync(dirname(outfile), { recursive: true });
   // Built under a private name and renamed: two builds at once (parallel tests, two setups) never mix.
   const tmp = `${outfile}.${process.pid}.tmp.cjs`;
-  await build({
-    entryPoints: [join(REPO_ROOT, 'src/hook/main.ts')], outfile: tmp, bundle: true, platform: 'node', format: 'cjs',
-    target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning',
+  const result = await build({
+    entryPoints: [join(REPO_ROOT, 'src/hook/main.ts')], outfile: tmp, write: false, metafile: true, bundle: true,
+    platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning',
+    plugins: [commonJsRequire],
   });
+  refuseDynamicImports(result.metafile);
+  writeFileSync(tmp, withCodeCache(result.outputFiles[0]!.text));
   renameSync(tmp, outfile);
   return outfile;
+}
+
+/**
+ * In the CommonJS bundle hook/builtins.ts is the module's own `require`: its createRequire would load
+ * node:module, and with it parts of the ESM loader, at every hook start (~0.4 ms measured).
+ */
+const commonJsRequire: Plugin = {
+  name: 'commonjs-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]hook[\\/]builtins\.ts$/ }, () => ({ contents: 'export const requireBuiltin = require;', loader: 'js' }));
+  },
+};
+
+/**
+ * An `import()` left in the bundle would start Node's ESM loader (several milliseconds), and fails outright
+ * in the code-cache loader's vm.Script: hook code loads built-ins on demand with hook/builtins.ts instead.
+ */
+function refuseDynamicImports(metafile: Metafile) {
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    const dynamic = input.imports.find((i) => i.kind === 'dynamic-import');
+    if (dynamic) throw new Error(`${file} imports ${dynamic.path} with import(): use requireBuiltin from src/hook/builtins.ts`);
+  }
 }
 
 /** The bundle, rebuilt when any hook source is newer than it (setup and tests call this). */
@@ -29,7 +56,8 @@ export async function ensureHookBundle(): Promise<string> {
     const built = statSync(HOOK_BUNDLE).mtimeMs;
     const sources = readdirSync(join(REPO_ROOT, 'src/hook'), { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile() && d.name.endsWith('.ts')).map((d) => join(d.parentPath, d.name));
-    sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'));
+    sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'), join(REPO_ROOT, 'src/cli/hook-loader.ts'),
+      join(REPO_ROOT, 'src/cli/hook-bundle.ts'));
     if (sources.every((s) => statSync(s).mtimeMs <= built)) return HOOK_BUNDLE;
   }
   try {

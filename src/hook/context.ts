@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Connection, Env, HookConfig } from './env.js';
 import { spoolDir } from './env.js';
 import type { HookInput } from './input.js';
+import { requireBuiltin } from './builtins.js';
 import { pendingFiles } from './spool.js';
 import type { SessionState } from './state.js';
 
@@ -40,7 +41,7 @@ export async function spawnFlusher(env: Env): Promise<void> {
     const script = process.argv[1];
     if (!script) return;
     // Loaded here, not at start: most prompts have nothing to flush.
-    const { spawn } = await import('node:child_process');
+    const { spawn } = requireBuiltin<typeof import('node:child_process')>('node:child_process');
     spawn(process.execPath, [script, 'flush', '--background'], { detached: true, stdio: 'ignore', env }).unref();
   } catch { /* the next hook tries again */ }
 }

@@ -1,3 +1,4 @@
+import { requireBuiltin } from './builtins.js';
 import { apiUrl } from './connection.js';
 import type { Connection } from './env.js';
 
@@ -7,8 +8,10 @@ export interface HttpResult { status: number; body: unknown }
 export class TransientError extends Error {}
 
 /**
- * One JSON request over node:http (not fetch: loading undici costs tens of milliseconds, more than the
- * whole budget of a prompt hook). Rejects with TransientError on timeout or connection failure.
+ * One JSON request over node:http (not fetch: loading undici costs tens of milliseconds), on Node's
+ * keep-alive agent, so the flusher's and the CLI's many requests share a connection. A hook Claude waits
+ * for makes one request and uses requestOnce (http-once.ts), which starts faster. Rejects with
+ * TransientError on timeout or connection failure.
  */
 export async function requestJson(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
   let url: URL;
@@ -18,8 +21,8 @@ export async function requestJson(conn: Connection, method: string, path: string
   } catch {
     throw new TransientError(`bad server URL ${conn.server}`);
   }
-  // Loaded on first use (a trivial prompt never pays for it), and TLS only for an https server.
-  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  // Loaded on first use (hooks Claude waits for use requestOnce instead), and TLS only for an https server.
+  const { request } = url.protocol === 'https:' ? requireBuiltin<typeof import('node:https')>('node:https') : requireBuiltin<typeof import('node:http')>('node:http');
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = request(url, {

@@ -4,7 +4,7 @@
  *   node hook.cjs flush --background deliver the spool (started detached by hooks with a tight budget)
  * It always exits 0: a hook that fails must never block or disturb Claude.
  */
-import { fstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
@@ -34,15 +34,36 @@ function readStdin(): Promise<string> {
   return Promise.race([readStream(), timeout]).finally(() => clearTimeout(timer));
 }
 
-async function readStream(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_STDIN) break;
-    chunks.push(chunk as Buffer);
+/** Events, not `for await`: the async iterator loads another handful of stream modules at start. */
+function readStream(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // Destroyed, as a `for await` that stops early would: an oversized stdin left open would hold the process.
+    const done = () => { process.stdin.removeAllListeners('data').destroy(); resolve(Buffer.concat(chunks).toString('utf8')); };
+    process.stdin.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_STDIN) return done();
+      chunks.push(chunk);
+    });
+    process.stdin.once('end', done);
+    process.stdin.once('error', reject);
+  });
+}
+
+/**
+ * Writes to fd 1 directly: creating process.stdout (a stream over the pipe) costs the prompt hook about a
+ * millisecond, and Node writes a stdout pipe synchronously anyway. Should the pipe not take it all at once
+ * (a non-blocking pipe that is full), the stream writes the rest.
+ */
+function print(text: string) {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written));
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function backgroundFlush() {
@@ -72,7 +93,7 @@ async function main() {
     process.exit(0);
   }
   const out = await runHook(arg, stdin, process.env);
-  if (out) process.stdout.write(out + '\n');
+  if (out) print(out + '\n');
 }
 
 main().catch(() => undefined).finally(() => { process.exitCode = 0; });

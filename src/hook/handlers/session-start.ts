@@ -1,7 +1,7 @@
 import { redactSecrets } from '../../memory/redact.js';
 import { additionalContext, scopeOf, serverMode, spawnFlusher, type Handler } from '../context.js';
 import { gitInfo, withoutUserinfo } from '../git.js';
-import { requestJson } from '../http.js';
+import { requestOnce } from '../http-once.js';
 import { logProblem } from '../log.js';
 import { newKey, spool } from '../spool.js';
 import { pruneStates, stateOrNew, writeState } from '../state.js';
@@ -31,7 +31,7 @@ export const sessionStart: Handler = async (ctx) => {
   let text = '';
   if (config.key) {
     try {
-      const res = await requestJson(config, 'POST', '/api/hooks/brief', {
+      const res = await requestOnce(config, 'POST', '/api/hooks/brief', {
         ...(cwd ? { cwd } : {}), ...(remote ? { git_remote: remote } : {}), ...modeScope,
         session: input.session_id, token_budget: config.brief_budget ?? 600,
       }, BRIEF_TIMEOUT_MS);

@@ -1,6 +1,6 @@
 import { redactSecrets } from '../../memory/redact.js';
 import { additionalContext, scopeOf, spawnFlusher, type Handler } from '../context.js';
-import { requestJson } from '../http.js';
+import { requestOnce } from '../http-once.js';
 import { logProblem } from '../log.js';
 import { stateOrNew, writeState } from '../state.js';
 
@@ -32,7 +32,7 @@ export const userPromptSubmit: Handler = async ({ env, config, input }) => {
   if (query.length >= 3) {
     const state = stateOrNew(env, input.session_id);
     try {
-      const res = await requestJson(config, 'POST', '/api/memory/recall', {
+      const res = await requestOnce(config, 'POST', '/api/memory/recall', {
         query, ...scopeOf(config, state), token_budget: config.recall_budget ?? 1000, limit: 10,
       }, RECALL_TIMEOUT_MS);
       if (res.status === 200) {

@@ -1,0 +1,81 @@
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { requireBuiltin } from './builtins.js';
+import { apiUrl } from './connection.js';
+import type { Connection } from './env.js';
+import { TransientError, type HttpResult } from './http.js';
+import { ResponseReader } from './http-response.js';
+
+/** What may go in a header value (node:http's rule): no control characters, so no header can be injected. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * The one request of a hook Claude waits for (recall, the session brief): HTTP/1.1 over node:net (node:tls
+ * for https), `Connection: close`. Not node:http, whose modules cost such a hook ~6 ms of CPU at start
+ * (measured on Node 20) while node:net is loaded anyway to read the stdin pipe. Same contract as
+ * requestJson, which the flusher and the CLI keep using for its keep-alive connections across many
+ * requests. Rejects with TransientError on timeout, connection failure or a response that is not HTTP.
+ */
+export async function requestOnce(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
+  let url: URL;
+  try {
+    // Joined as strings: `new URL(path, base)` would drop a path prefix such as https://host/ct.
+    url = new URL(apiUrl(conn.server, path));
+  } catch {
+    throw new TransientError(`bad server URL ${conn.server}`);
+  }
+  const https = url.protocol === 'https:';
+  if (!https && url.protocol !== 'http:') throw new TransientError(`bad server URL ${conn.server}`);
+  if (conn.key && !HEADER_VALUE.test(conn.key)) throw new Error('the API key holds characters a header cannot carry');
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const head = [
+    `${method} ${url.pathname}${url.search} HTTP/1.1`,
+    `Host: ${url.host}`,
+    'Accept: application/json',
+    'Connection: close',
+    ...(payload ? ['Content-Type: application/json', `Content-Length: ${payload.length}`] : []),
+    ...(conn.key ? [`Authorization: Bearer ${conn.key}`] : []),
+  ].join('\r\n') + '\r\n\r\n';
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
+  const port = Number(url.port) || (https ? 443 : 80);
+
+  return new Promise((resolve, reject) => {
+    const reader = new ResponseReader(method === 'HEAD');
+    let settled = false;
+    const finish = (result: HttpResult | Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      socket.destroy();
+      if (result instanceof Error) reject(result instanceof TransientError ? result : new TransientError(result.message));
+      else resolve(result);
+    };
+    const answered = (raw: { status: number; body: Buffer }) => {
+      const text = raw.body.toString('utf8');
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      finish({ status: raw.status, body: parsed });
+    };
+    // Certificates are checked as https.request checks them; SNI only for a name (Node refuses an IP there).
+    const socket: Socket = https
+      ? requireBuiltin<typeof import('node:tls')>('node:tls').connect({ host, port, servername: isIP(host) ? undefined : host })
+      : connectTcp({ host, port });
+    const timedOut = () => finish(new TransientError(`timed out after ${timeoutMs} ms`));
+    // The idle timeout catches a stalled socket early; the deadline bounds the whole exchange.
+    const deadline = setTimeout(timedOut, timeoutMs);
+    socket.setTimeout(timeoutMs, timedOut);
+    socket.on('error', finish);
+    socket.on('data', (data: Buffer) => {
+      try {
+        const res = reader.push(data);
+        if (res) answered(res);
+      } catch (e) { finish(e as Error); }
+    });
+    socket.on('end', () => {
+      try { answered(reader.end()); } catch (e) { finish(e as Error); }
+    });
+    socket.on('close', () => finish(new TransientError('connection closed before the response was complete')));
+    // One write and no end(): a half-close after the request reads as the client giving up to Node's http
+    // server and to proxies, which then drop the answer.
+    socket.write(payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
+  });
+}
