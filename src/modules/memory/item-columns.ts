@@ -2,7 +2,8 @@ import type { MemoryKind } from '../context/tag-index.js';
 import type { CandidateRow } from './search.js';
 
 const KINDS: readonly MemoryKind[] = ['context_snippet', 'conversation_context', 'decision_log'];
-const NO_TAGS: string[] = [];
+/** The tags of every untagged item: frozen, since it is shared. */
+const NO_TAGS = Object.freeze([]) as unknown as string[];
 
 /**
  * The memory index's items, one slot each, stored by column: numbers in typed arrays, strings in plain
@@ -35,12 +36,14 @@ export class ItemColumns {
   relevance = new Float64Array(1024);
   /** When it happened (occurred_at, else created_at), parsed once. */
   atMs = new Float64Array(1024);
+  /** Its updated_at, parsed: how a check against the database sees that it changed. */
+  updatedMs = new Float64Array(1024);
   /** Exact counts of 255 or more, by slot, then by `2 * term id + (0 own | 1 context)`. */
   saturated = new Map<number, Map<number, number>>();
   private interned = new Map<string, string>();
 
   /** Stores a row; returns its slot. */
-  add(row: CandidateRow, terms: number, saturated: Map<number, number> | null): number {
+  add(row: CandidateRow, updatedMs: number, terms: number, saturated: Map<number, number> | null): number {
     if (this.size === this.kind.length) this.grow();
     const slot = this.size++;
     this.id[slot] = row.id;
@@ -63,6 +66,7 @@ export class ItemColumns {
     this.seenBy[slot] = 0;
     this.relevance[slot] = row.relevance_score;
     this.atMs[slot] = Date.parse(row.occurred_at ?? row.created_at);
+    this.updatedMs[slot] = updatedMs;
     if (saturated) this.saturated.set(slot, saturated);
     return slot;
   }
@@ -89,11 +93,11 @@ export class ItemColumns {
 
   /** A new table holding only the live items, in slot order; `moved(old, slot)` reports each one's new slot. */
   compacted(moved: (oldSlot: number, slot: number) => void): ItemColumns {
+    // A fresh table interns afresh: values only removed items had are dropped with them.
     const next = new ItemColumns();
-    next.interned = this.interned;
     for (let slot = 0; slot < this.size; slot++) {
       if (!this.live[slot]) continue;
-      moved(slot, next.add(this.row(slot), this.terms[slot]!, this.saturated.get(slot) ?? null));
+      moved(slot, next.add(this.row(slot), this.updatedMs[slot]!, this.terms[slot]!, this.saturated.get(slot) ?? null));
     }
     return next;
   }
@@ -116,6 +120,7 @@ export class ItemColumns {
     this.seenBy = grown(this.seenBy);
     this.relevance = grown(this.relevance);
     this.atMs = grown(this.atMs);
+    this.updatedMs = grown(this.updatedMs);
   }
 
   private intern(value: string): string {

@@ -36,8 +36,11 @@ export class MemoryIndex {
   private byClient = new Map<string, Group>();
   private global: Group = { slots: [], dead: 0 };
   private terms = new TermStore();
-  private lastUpdated = new Map<MemoryKind, string>();
   private pending = new Map<MemoryKind, Set<string>>();
+  /** Projects and clients deleted since the last sync: their items are read again then (after any load in progress). */
+  private removedScopes: ['project_id' | 'client_id', string][] = [];
+  /** Set for good once the index turned itself off (too many items, or none allowed): recall asks the database. */
+  private off = false;
   private loaded: Promise<boolean> | null = null;
   private syncing: Promise<void> | null = null;
   private searches = 0;
@@ -51,24 +54,27 @@ export class MemoryIndex {
     this.checkIntervalMs = options.checkIntervalMs ?? 30_000;
   }
 
-  /** Loads the index now (the server calls this at start, so the first recall does not wait). */
+  /** Loads the index now (the server calls this at start, so the first recall does not wait); false when it is off. */
   warm(): Promise<boolean> {
-    return (this.loaded ??= this.load().catch((err) => { this.loaded = null; throw err; }));
+    return (this.loaded ??= this.load().catch((err) => {
+      // Nothing half-loaded stays: the next recall loads from scratch.
+      this.loaded = null;
+      this.clear();
+      throw err;
+    }));
   }
 
   /** Rows of these ids changed or went away: the next recall reads them again. Call after the commit. */
   touched(kind: MemoryKind, ids: readonly string[]): void {
-    if (!ids.length) return;
+    if (this.off || !ids.length) return;
     let set = this.pending.get(kind);
     if (!set) this.pending.set(kind, (set = new Set()));
     for (const id of ids) set.add(id);
   }
 
-  /** A project or client was deleted: its items lost that reference in the database (set null). */
+  /** A project or client was deleted: its items lost that reference in the database (set null). Call after the commit. */
   scopeRemoved(column: 'project_id' | 'client_id', id: string): void {
-    for (const slot of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.slots ?? []) {
-      if (this.table.live[slot]) this.touched(this.table.kindOf(slot), [this.table.id[slot]!]);
-    }
+    if (!this.off) this.removedScopes.push([column, id]);
   }
 
   /**
@@ -78,8 +84,9 @@ export class MemoryIndex {
    */
   async search(scope: SearchScope, matchTerms: readonly string[], queryTerms: readonly string[], cap: number): Promise<{ candidates: MemoryCandidate[]; stats: ScopeStats } | null> {
     if (!(await this.warm())) return null;
-    await this.sync();
-    if (!(await this.warm())) return null;
+    // Again when a write arrived while the last sync was finishing: a recall sees every write committed before it.
+    for (let round = 0; round < 3 && (round === 0 || this.pending.size || this.removedScopes.length); round++) await this.sync();
+    if (this.off) return null;
     const match = matchTerms.map((t) => this.terms.idOf(encodeTerm(t))).filter((id): id is number => id !== undefined);
     const wanted: WantedTerms = { terms: [], ids: [] };
     for (const term of new Set(queryTerms)) {
@@ -87,41 +94,39 @@ export class MemoryIndex {
       if (id !== undefined) { wanted.terms.push(term); wanted.ids.push(id); }
     }
     const stats: ScopeStats = { docCount: 0, termCount: 0, contextCount: 0 };
-    const candidates: MemoryCandidate[] = [];
-    const recent: number[] = [];
+    const matched: number[] = [];
     const t = this.table;
     if (++this.searches === 2 ** 31) {
       t.seenBy.fill(0);
       this.searches = 1;
     }
     const search = this.searches;
-    for (const group of this.inReach(scope)) {
-      for (const slot of group) {
-        if (!t.live[slot] || t.seenBy[slot] === search) continue;
-        t.seenBy[slot] = search;
-        if (!placedInScope(t.occurredAt[slot] ?? t.createdAt[slot]!, t.expiresAt[slot]!, t.projectId[slot]!, t.clientId[slot]!, t.tags[slot]!, scope)) continue;
-        stats.docCount++;
-        stats.termCount += t.termCount[slot]!;
-        stats.contextCount += t.contextCount[slot]!;
-        if (!matchTerms.length) recent.push(slot);
-        else if (this.terms.holdsAny(t.terms[slot]!, match)) candidates.push(this.candidate(slot, wanted, scope));
-      }
-    }
-    if (!matchTerms.length) {
-      recent.sort((a, b) => (t.createdAt[a]! < t.createdAt[b]! ? 1 : t.createdAt[a]! > t.createdAt[b]! ? -1 : 0));
-      const perKind = new Map<MemoryKind, number>();
-      for (const slot of recent) {
-        const n = perKind.get(t.kindOf(slot)) ?? 0;
-        if (n < cap) candidates.push(this.candidate(slot, wanted, scope));
-        perKind.set(t.kindOf(slot), n + 1);
-      }
-    }
-    return { candidates, stats };
+    const visit = (slot: number) => {
+      if (!t.live[slot] || t.seenBy[slot] === search) return;
+      t.seenBy[slot] = search;
+      if (!placedInScope(t.occurredAt[slot] ?? t.createdAt[slot]!, t.expiresAt[slot]!, t.projectId[slot]!, t.clientId[slot]!, t.tags[slot]!, scope)) return;
+      stats.docCount++;
+      stats.termCount += t.termCount[slot]!;
+      stats.contextCount += t.contextCount[slot]!;
+      if (!matchTerms.length || this.terms.holdsAny(t.terms[slot]!, match)) matched.push(slot);
+    };
+    if (!scope.projectId && !scope.clientId) for (let slot = 0; slot < t.size; slot++) visit(slot);
+    else for (const group of this.groupsInReach(scope)) for (let i = 0; i < group.length; i++) visit(group[i]!);
+    return { candidates: this.newestPerKind(matched, cap).map((slot) => this.candidate(slot, wanted, scope)), stats };
   }
 
-  /** The slots a scope can reach: its project's, its client's and the global ones; all of them when it names neither. */
-  private inReach(scope: SearchScope): Iterable<number>[] {
-    if (!scope.projectId && !scope.clientId) return [Array.from({ length: this.table.size }, (_, slot) => slot)];
+  /** At most `cap` of each kind, the newest (then the highest id), as the database path's `limit` keeps them. */
+  private newestPerKind(slots: number[], cap: number): number[] {
+    const t = this.table;
+    const byKind = [[], [], []] as number[][];
+    for (const slot of slots) byKind[t.kind[slot]!]!.push(slot);
+    if (byKind.every((list) => list.length <= cap)) return slots;
+    const newer = (a: number, b: number) => (t.createdAt[a]! < t.createdAt[b]! ? 1 : t.createdAt[a]! > t.createdAt[b]! ? -1 : t.id[a]! < t.id[b]! ? 1 : -1);
+    return byKind.flatMap((list) => (list.length <= cap ? list : list.sort(newer).slice(0, cap)));
+  }
+
+  /** The groups a scope names: its project's, its client's, and the global one. */
+  private groupsInReach(scope: SearchScope): number[][] {
     const groups = [this.global.slots];
     if (scope.projectId) groups.push(this.byProject.get(scope.projectId)?.slots ?? []);
     if (scope.clientId) groups.push(this.byClient.get(scope.clientId)?.slots ?? []);
@@ -145,15 +150,17 @@ export class MemoryIndex {
       scope, this.table.atMs[slot]);
   }
 
-  /** Applies the writes this process reported, and every so often checks for writes from elsewhere. */
+  /** Applies the writes this process reported, and every so often looks for writes from elsewhere. */
   private sync(): Promise<void> {
     return (this.syncing ??= this.applyPending().finally(() => { this.syncing = null; }));
   }
 
   private async applyPending(): Promise<void> {
-    if (await this.changedElsewhere()) {
-      this.loaded = this.load();
-      if (!(await this.loaded)) return;
+    if (await this.changedElsewhere()) await this.reconcile();
+    for (const [column, id] of this.removedScopes.splice(0)) {
+      for (const slot of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.slots ?? []) {
+        if (this.table.live[slot]) this.touched(this.table.kindOf(slot), [this.table.id[slot]!]);
+      }
     }
     while (this.pending.size) {
       const [kind, ids] = this.pending.entries().next().value as [MemoryKind, Set<string>];
@@ -161,22 +168,24 @@ export class MemoryIndex {
       const list = [...ids];
       for (let i = 0; i < list.length; i += REFETCH_BATCH) {
         const slice = list.slice(i, i + REFETCH_BATCH);
-        const rows = await rankRows(this.db, kind).where('id', 'in', slice).execute() as StoredRow[];
+        let rows: StoredRow[];
+        try {
+          rows = await rankRows(this.db, kind).where('id', 'in', slice).execute() as StoredRow[];
+        } catch (err) {
+          this.touched(kind, list.slice(i)); // read again by the next recall
+          throw err;
+        }
         for (const id of slice) this.remove(kind, id);
         for (const row of rows) this.add(row);
       }
     }
     this.compact();
-    if (this.size() > this.maxItems || this.terms.vocabulary >= MAX_TERM_IDS) {
-      this.clear();
-      this.loaded = Promise.resolve(false);
-    }
+    if (this.size() > this.maxItems || this.terms.vocabulary >= MAX_TERM_IDS) this.turnOff();
   }
 
   /**
-   * True when another process wrote to the memory tables: SQLite says so directly (its data version moves
-   * on another connection's commit); otherwise, every `checkIntervalMs`, the index's counts and last update
-   * are compared with the database's.
+   * Whether another process may have written to the memory tables: on SQLite when the file's data version
+   * moved (another connection committed), elsewhere every `checkIntervalMs`.
    */
   private async changedElsewhere(): Promise<boolean> {
     if (dialectOf(this.db) === 'sqlite') {
@@ -185,27 +194,48 @@ export class MemoryIndex {
       this.dataVersion = version;
       return changed;
     }
-    if (Date.now() - this.checkedAt < this.checkIntervalMs || this.pending.size) return false;
+    if (Date.now() - this.checkedAt < this.checkIntervalMs) return false;
     this.checkedAt = Date.now();
+    return true;
+  }
+
+  /**
+   * Compares every item's id, last update, usage and scope with the database's, and reads again those
+   * that differ, appeared or went away (a project deleted elsewhere nulls its items' reference without
+   * an update; a use elsewhere only counts). Cheap columns only, in pages.
+   */
+  private async reconcile(): Promise<void> {
+    const t = this.table;
     for (const source of MEMORY_SOURCES) {
-      const db = await this.db.selectFrom(source.table).select([sql<number>`count(*)`.as('n'), sql<string | null>`max(updated_at)`.as('last')]).executeTakeFirstOrThrow();
-      // A later update than any seen, or a count that differs (a delete here lowers the last update: not a change).
-      if (Number(db.n) !== (this.slots.get(source.kind)?.size ?? 0) || (db.last ?? '') > (this.lastUpdated.get(source.kind) ?? '')) return true;
+      const known = this.slots.get(source.kind) ?? new Map<string, number>();
+      const seen = new Set<string>();
+      const changed: string[] = [];
+      for (let after = ''; ;) {
+        const rows = await this.db.selectFrom(source.table).select(['id', 'updated_at', 'usage_count', 'project_id', 'client_id'])
+          .where('id', '>', after).orderBy('id').limit(LOAD_PAGE).execute() as { id: string; updated_at: string; usage_count: number; project_id: string | null; client_id: string | null }[];
+        for (const row of rows) {
+          seen.add(row.id);
+          const slot = known.get(row.id);
+          if (slot === undefined || t.updatedMs[slot] !== Date.parse(row.updated_at) || t.usage[slot] !== Number(row.usage_count)
+            || t.projectId[slot] !== (row.project_id ?? null) || t.clientId[slot] !== (row.client_id ?? null)) changed.push(row.id);
+        }
+        if (rows.length < LOAD_PAGE) break;
+        after = rows.at(-1)!.id;
+      }
+      for (const id of known.keys()) if (!seen.has(id)) changed.push(id);
+      this.touched(source.kind, changed);
     }
-    return false;
   }
 
   /** Reads every item; false (index off) when there are more than the index is allowed to hold. */
   private async load(): Promise<boolean> {
     this.clear();
-    if (this.maxItems === 0) return false;
+    if (this.maxItems === 0) return this.turnOff();
     if (dialectOf(this.db) === 'sqlite') this.dataVersion = await this.sqliteDataVersion();
+    this.checkedAt = Date.now();
     for (const source of MEMORY_SOURCES) {
       const { n } = await this.db.selectFrom(source.table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-      if (this.size() + Number(n) > this.maxItems) {
-        this.clear();
-        return false;
-      }
+      if (this.size() + Number(n) > this.maxItems) return this.turnOff();
       // In pages by id, so the rows read (their term strings are most of their size) are dropped as they go.
       for (let after = ''; ;) {
         const rows = await rankRows(this.db, source.kind).where('id', '>', after).orderBy('id').limit(LOAD_PAGE).execute() as StoredRow[];
@@ -214,8 +244,17 @@ export class MemoryIndex {
         after = rows.at(-1)!.id;
       }
     }
-    this.checkedAt = Date.now();
-    return this.terms.vocabulary < MAX_TERM_IDS;
+    return this.terms.vocabulary < MAX_TERM_IDS || this.turnOff();
+  }
+
+  /** For good (until the server restarts): nothing is kept or queued, recall asks the database. */
+  private turnOff(): false {
+    this.clear();
+    this.off = true;
+    this.pending.clear();
+    this.removedScopes = [];
+    this.loaded = Promise.resolve(false);
+    return false;
   }
 
   private async sqliteDataVersion(): Promise<number> {
@@ -233,7 +272,6 @@ export class MemoryIndex {
     this.byProject.clear();
     this.byClient.clear();
     this.global = { slots: [], dead: 0 };
-    this.lastUpdated.clear();
     this.terms = new TermStore();
   }
 
@@ -255,11 +293,10 @@ export class MemoryIndex {
     const row = candidateRow(raw);
     this.remove(row.kind, row.id);
     const { offset, saturated } = this.terms.add(raw.search_terms, raw.context_terms);
-    const slot = this.table.add(row, offset, saturated);
+    const slot = this.table.add(row, Date.parse(raw.updated_at), offset, saturated);
     let ids = this.slots.get(row.kind);
     if (!ids) this.slots.set(row.kind, (ids = new Map()));
     ids.set(row.id, slot);
-    if (raw.updated_at > (this.lastUpdated.get(row.kind) ?? '')) this.lastUpdated.set(row.kind, raw.updated_at);
     for (const group of this.groupsOf(row.project_id, row.client_id, true)) group.slots.push(slot);
   }
 
@@ -271,12 +308,17 @@ export class MemoryIndex {
     const t = this.table;
     t.remove(slot);
     this.terms.free(t.terms[slot]!);
-    for (const group of this.groupsOf(t.projectId[slot]!, t.clientId[slot]!, false)) {
+    const projectId = t.projectId[slot]!;
+    const clientId = t.clientId[slot]!;
+    for (const group of this.groupsOf(projectId, clientId, false)) {
       if (++group.dead * 2 > group.slots.length) {
         group.slots = group.slots.filter((s) => t.live[s]);
         group.dead = 0;
       }
     }
+    // A deleted project's or client's group goes once its last item has.
+    if (projectId && !this.byProject.get(projectId)?.slots.length) this.byProject.delete(projectId);
+    if (clientId && !this.byClient.get(clientId)?.slots.length) this.byClient.delete(clientId);
   }
 
   /** The groups an item belongs in: its project's and its client's, or the global one. */

@@ -12,7 +12,7 @@ import type { RecallInput, RecallOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
 import { candidateRow, fetchBodies, findCandidates, memoryCandidate, scopeStats, type CandidateBody, type CandidateRow, type MemoryCandidate, type SearchScope } from './search.js';
 import type { MemoryIndex } from './memory-index.js';
-import { bumpUsage } from '../context/service.js';
+import { bumpUsage, normalizeTags } from '../context/service.js';
 
 /** Per table: more matches than this are a query too vague to rank well anyway. */
 const CANDIDATE_CAP = 3000;
@@ -75,7 +75,7 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   // among their terms), ranked by the tag match since none of them says "database".
   const categories = categoriesIn(input.query);
   const expansion = categories.flatMap((c) => tagsInCategory(c).flatMap(terms));
-  const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: input.tags };
+  const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: normalizeTags(input.tags) };
   const { candidates, stats } = await findInScope(deps, search, [...new Set([...queryTerms, ...expansion])], queryTerms);
   const avgLength = stats.docCount ? (stats.termCount + weights.contextWeight * stats.contextCount) / stats.docCount : 1;
   const ranked = ranking({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], categories, now }, candidates, { docCount: stats.docCount, avgLength }, weights);

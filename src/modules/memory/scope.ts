@@ -24,6 +24,8 @@ export async function resolveScope(db: Kysely<any>, ctx: RequestContext, input: 
   if (input.client_id) {
     const client = await db.selectFrom('clients').select('id').where('id', '=', input.client_id).executeTakeFirst();
     if (!client || !inClientScope(ctx, client.id)) throw AppError.unknownReference('client_id', 'clients', input.client_id);
+    // The id as stored: MariaDB compares ids without case, the memory index exactly.
+    if (clientId === input.client_id) clientId = client.id as string;
   }
   return { projectId, clientId };
 }

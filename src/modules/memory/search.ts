@@ -166,8 +166,9 @@ export async function findCandidates(db: Kysely<any>, terms: string[], scope: Se
   const rows = await Promise.all(SOURCES.map((source) => {
     let q = db.selectFrom(source.table).select(RANK_COLUMNS(source) as any)
       .where(scopeFilter(source, scope)).where(tagFilter(source, scope.tags));
-    q = terms.length ? q.where(matches(db, source.table, terms, scope)) : q.orderBy('created_at', 'desc');
-    return q.limit(cap).execute() as Promise<StoredRow[]>;
+    if (terms.length) q = q.where(matches(db, source.table, terms, scope));
+    // Past the cap, the newest (then the highest id) are kept: the same ones on every database and in the memory index.
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(cap).execute() as Promise<StoredRow[]>;
   }));
   return rows.flat();
 }
