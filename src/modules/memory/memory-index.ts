@@ -156,7 +156,7 @@ export class MemoryIndex {
   }
 
   private async applyPending(): Promise<void> {
-    if (await this.changedElsewhere()) await this.reconcile();
+    await this.reconcileWhenDue();
     for (const [column, id] of this.removedScopes.splice(0)) {
       for (const slot of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.slots ?? []) {
         if (this.table.live[slot]) this.touched(this.table.kindOf(slot), [this.table.id[slot]!]);
@@ -184,19 +184,19 @@ export class MemoryIndex {
   }
 
   /**
-   * Whether another process may have written to the memory tables: on SQLite when the file's data version
-   * moved (another connection committed), elsewhere every `checkIntervalMs`.
+   * Looks for other processes' writes: on SQLite when the file's data version moved (another connection
+   * committed), elsewhere every `checkIntervalMs`. Marked done only once done, so a failure is retried.
    */
-  private async changedElsewhere(): Promise<boolean> {
+  private async reconcileWhenDue(): Promise<void> {
     if (dialectOf(this.db) === 'sqlite') {
       const version = await this.sqliteDataVersion();
-      const changed = version !== this.dataVersion;
+      if (version === this.dataVersion) return;
+      await this.reconcile();
       this.dataVersion = version;
-      return changed;
+    } else if (Date.now() - this.checkedAt >= this.checkIntervalMs) {
+      await this.reconcile();
+      this.checkedAt = Date.now();
     }
-    if (Date.now() - this.checkedAt < this.checkIntervalMs) return false;
-    this.checkedAt = Date.now();
-    return true;
   }
 
   /**
