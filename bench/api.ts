@@ -4,7 +4,7 @@
  * server process on it, and drives it with autocannon over loopback. Prints requests/s and latency
  * percentiles and writes bench/results/api-<dialect>.json. Never run as a test.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,13 @@ const clients = Number(args.clients);
 async function seed() {
   const { db, dialect, close } = createDb(url);
   await migrateToLatest(db);
+  if (args['skip-seed']) {
+    // --skip-seed with --database-url reuses a database an earlier run seeded (profiling runs one after another).
+    const rows = await db.selectFrom('clients' as never).select('id' as never).where('short_code' as never, 'like', 'C%').orderBy('short_code' as never).execute();
+    await close();
+    console.log(`reusing ${rows.length.toLocaleString()} seeded clients (${dialect})`);
+    return { ids: rows.map((r) => (r as { id: string }).id), dialect };
+  }
   const now = new Date().toISOString();
   const base = { created_at: now, updated_at: now };
   const started = Date.now();
@@ -68,17 +75,29 @@ async function seed() {
   return { ids, dialect };
 }
 
-function run(name: string, base: string, token: string, paths: string[]) {
+/** CPU time (user + system, ms) the server process has used so far; null where /proc is missing. */
+function serverCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch { return null; }
+}
+
+function run(name: string, base: string, token: string, paths: string[], pid?: number) {
   let i = 0;
-  return new Promise<Record<string, number>>((res, rej) => {
+  const cpuBefore = serverCpuMs(pid);
+  return new Promise<Record<string, number | null>>((res, rej) => {
     autocannon({
       url: base, connections: Number(args.connections), duration: Number(args.duration),
       headers: { authorization: `Bearer ${token}` },
       requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
     }, (err, r) => {
       if (err) return rej(err);
-      const out = { requests_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
-      console.log(`${name.padEnd(28)} ${String(out.requests_per_s).padStart(6)} req/s   p50 ${out.p50_ms} ms   p99 ${out.p99_ms} ms   non-2xx ${out.non2xx}`);
+      // Server CPU per request is steadier than req/s on a shared machine: other load slows the clock, not the work.
+      const cpuAfter = serverCpuMs(pid);
+      const cpu = cpuBefore === null || cpuAfter === null ? null : Number(((cpuAfter - cpuBefore) / r.requests.total).toFixed(3));
+      const out = { requests_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, server_cpu_ms_per_request: cpu };
+      console.log(`${name.padEnd(28)} ${String(out.requests_per_s).padStart(6)} req/s   p50 ${out.p50_ms} ms   p99 ${out.p99_ms} ms   non-2xx ${out.non2xx}   server CPU ${cpu} ms/req`);
       res(out);
     });
   });
@@ -99,7 +118,7 @@ try {
   };
   // --only get_client,list_clients_page runs a subset (e.g. while profiling one of them).
   for (const [id, [name, paths]] of Object.entries(scenarios)) {
-    if (!args.only || args.only.split(',').includes(id)) results[id] = await run(name, base, key, paths);
+    if (!args.only || args.only.split(',').includes(id)) results[id] = await run(name, base, key, paths, server.child.pid);
   }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/api-${dialect}.json`), JSON.stringify(results, null, 2));
