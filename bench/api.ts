@@ -2,7 +2,7 @@
  * API throughput: `npm run bench:api -- [--database-url URL] [--clients 10000] [--duration 10]`.
  * Seeds ~90 rows per client (about 1M rows at 10,000 clients) straight into the database, starts the real
  * server process on it, and drives it with autocannon over loopback. Prints requests/s and latency
- * percentiles and writes bench/results/api-<dialect>.json. Never run as a test.
+ * percentiles (and the server's CPU ms per request) and writes bench/results/api-<dialect>.json. Never run as a test.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +18,10 @@ import { newId } from '../src/core/ids.js';
 const { values: args } = parseArgs({ options: {
   'database-url': { type: 'string' }, clients: { type: 'string', default: '10000' }, duration: { type: 'string', default: '10' },
   connections: { type: 'string', default: '20' }, 'skip-seed': { type: 'boolean', default: false },
-  only: { type: 'string' },
+  only: { type: 'string' }, home: { type: 'string' },
 } });
-const home = mkdtempSync(join(tmpdir(), 'ct-bench-'));
+// --home keeps the server's keys next to a database that --skip-seed reuses (the vault refuses a new master key).
+const home = args.home ?? mkdtempSync(join(tmpdir(), 'ct-bench-'));
 const url = args['database-url'] ?? `sqlite:${join(home, 'bench.db')}`;
 const clients = Number(args.clients);
 
