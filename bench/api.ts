@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createDb } from '../src/db/database.js';
 import { ROOT, startServer } from './support/server.js';
 import { migrateToLatest } from '../src/db/migrator.js';
@@ -30,10 +30,10 @@ async function seed() {
   await migrateToLatest(db);
   if (args['skip-seed']) {
     // --skip-seed with --database-url reuses a database an earlier run seeded (profiling runs one after another).
-    const rows = await db.selectFrom('clients' as never).select('id' as never).where('short_code' as never, 'like', 'C%').orderBy('short_code' as never).execute();
+    const rows = await (db as Kysely<any>).selectFrom('clients').select('id').where('short_code', 'like', 'C%').orderBy('short_code').execute();
     await close();
     console.log(`reusing ${rows.length.toLocaleString()} seeded clients (${dialect})`);
-    return { ids: rows.map((r) => (r as { id: string }).id), dialect };
+    return { ids: rows.map((r) => r.id as string), dialect };
   }
   const now = new Date().toISOString();
   const base = { created_at: now, updated_at: now };
