@@ -68,14 +68,25 @@ export async function findPage(db: Kysely<any>, entity: Entity, p: ListParams) {
     query = query.where((eb) => scopeCondition(eb, entity, ids));
   }
   if (p.condition) query = query.where(p.condition);
-  const countRow = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
   const sort = p.sort ?? entity.list.defaultSort;
   const desc = sort.startsWith('-');
   const column = desc ? sort.slice(1) : sort;
   const rows = await query.selectAll()
     .orderBy(column, desc ? 'desc' : 'asc').orderBy('id', desc ? 'desc' : 'asc')
     .limit(p.limit).offset(p.offset).execute();
-  return { rows, total: Number(countRow?.total ?? 0) };
+  const total = totalFromPage(rows.length, p) ?? Number((await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst())?.total ?? 0);
+  return { rows, total };
+}
+
+/**
+ * A page that holds some rows but fewer than the limit is the last one, so it tells the total itself:
+ * most lists fit one page, and counting a large table costs more than reading the page.
+ * A full page, or an empty one past the end, needs the count.
+ */
+function totalFromPage(rowCount: number, p: { limit: number; offset: number }): number | null {
+  if (rowCount >= p.limit) return null;
+  if (rowCount > 0 || p.offset === 0) return p.offset + rowCount;
+  return null;
 }
 
 export async function insertRow(db: Kysely<any>, entity: Entity, values: Record<string, unknown>): Promise<void> {
