@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiKeyCache, type CachedApiKey } from '../src/modules/auth/api-key-cache.js';
 
 const entry = (key_id: string): CachedApiKey => ({
-  key_id, key_hash: 'ab', scopes: null, machine_id: null, expires_at: null, touched_at: 0,
+  key_id, key_digest: Buffer.from('ab', 'hex'), scopes: null, machine_id: null, expires_at: null, touched_at: 0,
   user: { id: 'u', email: 'u@example.test', role: 'admin', client_scope: null },
 });
 

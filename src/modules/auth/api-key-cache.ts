@@ -9,7 +9,8 @@
  */
 export interface CachedApiKey {
   key_id: string;
-  key_hash: string;
+  /** The stored SHA-256 of the key's secret, as bytes (compared on every request). */
+  key_digest: Buffer;
   scopes: string | null;
   machine_id: string | null;
   expires_at: string | null;

@@ -8,7 +8,7 @@ import type { Database, UsersTable } from '../../db/schema.js';
 import type { AuditService } from '../audit/service.js';
 import { createApiKeyCache, type ApiKeyCache, type CachedApiKey } from './api-key-cache.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
-import { newRefreshToken, parseApiKey, safeEqualHex, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
+import { newRefreshToken, parseApiKey, secretMatches, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
 
 export interface AuthSettings {
   jwtKey: Buffer;
@@ -29,6 +29,7 @@ const MAX_LOCKOUT_SECONDS = 86_400;
 /** last_used_at is written at most this often per key, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+const invalidApiKey = () => AppError.unauthorized('The API key is not valid', 'invalid_api_key');
 const invalidCredentials = () => AppError.unauthorized('The email or password is wrong', 'invalid_credentials');
 
 export function toActor(user: UsersTable, extra: Partial<Actor> = {}): Actor {
@@ -190,14 +191,13 @@ export function createAuthService({ db, audit, clock, settings, apiKeys = create
   };
 
   async function authenticateApiKey(key: string): Promise<Actor> {
-    const invalid = () => AppError.unauthorized('The API key is not valid', 'invalid_api_key');
     const parsed = parseApiKey(key);
-    if (!parsed) throw invalid();
+    if (!parsed) throw invalidApiKey();
     const now = clock.now();
     const cached = apiKeys.get(parsed.prefix, now.getTime());
     const { entry, refusal } = cached ? { entry: cached, refusal: null } : await loadApiKey(parsed.prefix, now);
     // The secret is checked before anything else is told: a wrong secret learns nothing about the key.
-    if (!entry || !safeEqualHex(entry.key_hash, sha256(parsed.secret))) throw invalid();
+    if (!entry || !secretMatches(entry.key_digest, parsed.secret)) throw invalidApiKey();
     if (refusal) throw refusal;
     if (entry.expires_at && new Date(entry.expires_at) <= now) throw AppError.unauthorized('This API key has expired', 'api_key_expired');
     if (now.getTime() - entry.touched_at > TOUCH_INTERVAL_MS) {
@@ -220,7 +220,7 @@ export function createAuthService({ db, audit, clock, settings, apiKeys = create
       .where('api_keys.prefix', '=', prefix).executeTakeFirst();
     if (!joined) return { entry: null, refusal: null };
     const entry: CachedApiKey = {
-      key_id: joined.key_id, key_hash: joined.key_hash, scopes: joined.scopes, machine_id: joined.machine_id, expires_at: joined.expires_at,
+      key_id: joined.key_id, key_digest: Buffer.from(joined.key_hash, 'hex'), scopes: joined.scopes, machine_id: joined.machine_id, expires_at: joined.expires_at,
       touched_at: joined.last_used_at ? new Date(joined.last_used_at).getTime() : 0,
       user: { id: joined.id, email: joined.email, role: joined.role, client_scope: joined.client_scope },
     };
