@@ -2,14 +2,14 @@
  * API throughput: `npm run bench:api -- [--database-url URL] [--clients 10000] [--duration 10]`.
  * Seeds ~90 rows per client (about 1M rows at 10,000 clients) straight into the database, starts the real
  * server process on it, and drives it with autocannon over loopback. Prints requests/s and latency
- * percentiles and writes bench/results/api-<dialect>.json. Never run as a test.
+ * percentiles (and the server's CPU ms per request) and writes bench/results/api-<dialect>.json. Never run as a test.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createDb } from '../src/db/database.js';
 import { ROOT, startServer } from './support/server.js';
 import { migrateToLatest } from '../src/db/migrator.js';
@@ -18,15 +18,23 @@ import { newId } from '../src/core/ids.js';
 const { values: args } = parseArgs({ options: {
   'database-url': { type: 'string' }, clients: { type: 'string', default: '10000' }, duration: { type: 'string', default: '10' },
   connections: { type: 'string', default: '20' }, 'skip-seed': { type: 'boolean', default: false },
-  only: { type: 'string' },
+  only: { type: 'string' }, home: { type: 'string' },
 } });
-const home = mkdtempSync(join(tmpdir(), 'ct-bench-'));
+// --home keeps the server's keys next to a database that --skip-seed reuses (the vault refuses a new master key).
+const home = args.home ?? mkdtempSync(join(tmpdir(), 'ct-bench-'));
 const url = args['database-url'] ?? `sqlite:${join(home, 'bench.db')}`;
 const clients = Number(args.clients);
 
 async function seed() {
   const { db, dialect, close } = createDb(url);
   await migrateToLatest(db);
+  if (args['skip-seed']) {
+    // --skip-seed with --database-url reuses a database an earlier run seeded (profiling runs one after another).
+    const rows = await (db as Kysely<any>).selectFrom('clients').select('id').where('short_code', 'like', 'C%').orderBy('short_code').execute();
+    await close();
+    console.log(`reusing ${rows.length.toLocaleString()} seeded clients (${dialect})`);
+    return { ids: rows.map((r) => r.id as string), dialect };
+  }
   const now = new Date().toISOString();
   const base = { created_at: now, updated_at: now };
   const started = Date.now();
@@ -68,17 +76,29 @@ async function seed() {
   return { ids, dialect };
 }
 
-function run(name: string, base: string, token: string, paths: string[]) {
+/** CPU time (user + system, ms) the server process has used so far; null where /proc is missing. */
+function serverCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch { return null; }
+}
+
+function run(name: string, base: string, token: string, paths: string[], pid?: number) {
   let i = 0;
-  return new Promise<Record<string, number>>((res, rej) => {
+  const cpuBefore = serverCpuMs(pid);
+  return new Promise<Record<string, number | null>>((res, rej) => {
     autocannon({
       url: base, connections: Number(args.connections), duration: Number(args.duration),
       headers: { authorization: `Bearer ${token}` },
       requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
     }, (err, r) => {
       if (err) return rej(err);
-      const out = { requests_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
-      console.log(`${name.padEnd(28)} ${String(out.requests_per_s).padStart(6)} req/s   p50 ${out.p50_ms} ms   p99 ${out.p99_ms} ms   non-2xx ${out.non2xx}`);
+      // Server CPU per request is steadier than req/s on a shared machine: other load slows the clock, not the work.
+      const cpuAfter = serverCpuMs(pid);
+      const cpu = cpuBefore === null || cpuAfter === null ? null : Number(((cpuAfter - cpuBefore) / r.requests.total).toFixed(3));
+      const out = { requests_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, server_cpu_ms_per_request: cpu };
+      console.log(`${name.padEnd(28)} ${String(out.requests_per_s).padStart(6)} req/s   p50 ${out.p50_ms} ms   p99 ${out.p99_ms} ms   non-2xx ${out.non2xx}   server CPU ${cpu} ms/req`);
       res(out);
     });
   });
@@ -99,7 +119,7 @@ try {
   };
   // --only get_client,list_clients_page runs a subset (e.g. while profiling one of them).
   for (const [id, [name, paths]] of Object.entries(scenarios)) {
-    if (!args.only || args.only.split(',').includes(id)) results[id] = await run(name, base, key, paths);
+    if (!args.only || args.only.split(',').includes(id)) results[id] = await run(name, base, key, paths, server.child.pid);
   }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/api-${dialect}.json`), JSON.stringify(results, null, 2));

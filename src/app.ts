@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { AppError } from './core/errors.js';
 import { newId } from './core/ids.js';
 import type { Db } from './db/database.js';
-import { createCrudService } from './entities/crud-service.js';
+import { createCrudService, type CrudService } from './entities/crud-service.js';
 import { registerAuth } from './http/auth-plugin.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -16,7 +16,7 @@ import { createApiKeyService } from './modules/api-keys/service.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { createAuditService } from './modules/audit/service.js';
 import { authRoutes } from './modules/auth/routes.js';
-import { createAuthService } from './modules/auth/service.js';
+import { createAuthService, type AuthService } from './modules/auth/service.js';
 import { healthRoutes } from './modules/health/routes.js';
 import './modules/all-entities.js';
 import { Machine } from './modules/machines/entity.js';
@@ -85,11 +85,16 @@ export function buildServices(deps: AppDeps) {
     context: buildContextServices(crud),
     memory: createMemoryService(crud),
     users: createUserService({ ...crud, auth }),
-    apiKeys: createApiKeyService(crud),
-    machines: createCrudService(Machine, crud),
+    apiKeys: createApiKeyService({ ...crud, forgetApiKeys: auth.forgetApiKeys }),
+    machines: forgettingKeysOnDelete(createCrudService(Machine, crud), auth),
     vault: buildVaultServices({ ...crud, masterKey: deps.keys.master, auditKey: deps.keys.audit, requireReason: deps.settings.vaultRequireReason }),
     configSync: createConfigSyncService(crud),
   };
+}
+
+/** A deleted machine leaves its API keys with no machine_id: the keys the auth service remembers must follow. */
+function forgettingKeysOnDelete<S extends CrudService<any>>(service: S, auth: AuthService): S {
+  return { ...service, async remove(ctx, id) { try { await service.remove(ctx, id); } finally { auth.forgetApiKeys(); } } };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -289,6 +289,37 @@ describeEachDialect('API keys', (t) => {
     expect((await t().app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(b.key) })).json().code).toBe('account_disabled');
   });
 
+  it('a key in use stops working the moment it is revoked, and follows its user and machine at once', async () => {
+    const m = await t().app.inject({ method: 'POST', url: '/api/machines', headers: t().adminHeaders, payload: build.machine() });
+    const u = await t().makeUser('technician');
+    const key = await createKey(t().adminHeaders, { user_id: u.user.id, machine_id: m.json().id });
+    const me = () => t().app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(key.key) });
+    expect((await me()).json()).toMatchObject({ role: 'technician', auth: { machine_id: m.json().id } });
+
+    const addClient = () => t().app.inject({ method: 'POST', url: '/api/clients', headers: bearer(key.key), payload: { name: `Client ${Math.random()}`, short_code: `K${Date.now()}${Math.floor(Math.random() * 1e6)}` } });
+    expect((await addClient()).statusCode).toBe(201);
+    await t().app.inject({ method: 'PATCH', url: `/api/users/${u.user.id}`, headers: t().adminHeaders, payload: { role: 'viewer' } });
+    expect((await addClient()).statusCode).toBe(403);
+    await t().app.inject({ method: 'DELETE', url: `/api/machines/${m.json().id}`, headers: t().adminHeaders });
+    expect((await me()).json().auth.machine_id).toBeNull();
+
+    const del = await t().app.inject({ method: 'DELETE', url: `/api/api-keys/${key.id}`, headers: t().adminHeaders });
+    expect(del.statusCode).toBe(204);
+    const revoked = await me();
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().code).toBe('api_key_revoked');
+  });
+
+  it('a remembered key still checks its secret on every request', async () => {
+    const u = await t().makeUser();
+    const key = await createKey(u.headers);
+    expect((await t().app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(key.key) })).statusCode).toBe(200);
+    const tampered = key.key.slice(0, -1) + (key.key.endsWith('A') ? 'B' : 'A');
+    const res = await t().app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(tampered) });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('invalid_api_key');
+  });
+
   it('refuses an expired key and an expiry in the past', async () => {
     const u = await t().makeUser();
     const past = await t().app.inject({ method: 'POST', url: '/api/api-keys', headers: u.headers, payload: { name: 'old', expires_at: '2000-01-01T00:00:00Z' } });

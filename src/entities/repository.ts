@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sql, type CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { dialectOf } from '../db/dialect.js';
 import type { Entity } from './define-entity.js';
 import { ofClientCondition, scopeCondition } from './scope.js';
@@ -35,7 +35,24 @@ export interface ListWhere {
 }
 
 export async function findById(db: Kysely<any>, entity: Entity, id: string): Promise<Record<string, unknown> | undefined> {
-  return db.selectFrom(entity.table).selectAll().where('id', '=', id).executeTakeFirst();
+  return selectById(db, entity.table, id);
+}
+
+const byIdQueries = new Map<string, CompiledQuery>();
+
+/**
+ * A row by id runs on nearly every request (the get itself, scope and reference checks), so its SQL is
+ * built and compiled once per dialect and table; each call only supplies the id.
+ */
+async function selectById(db: Kysely<any>, table: string, id: string): Promise<Record<string, unknown> | undefined> {
+  const key = `${dialectOf(db)} ${table}`;
+  let compiled = byIdQueries.get(key);
+  if (!compiled) {
+    compiled = db.selectFrom(table).selectAll().where('id', '=', id).compile();
+    byIdQueries.set(key, compiled);
+  }
+  const { rows } = await db.executeQuery<Record<string, unknown>>({ ...compiled, parameters: [id] });
+  return rows[0];
 }
 
 export async function findPage(db: Kysely<any>, entity: Entity, p: ListParams) {
@@ -68,14 +85,25 @@ export async function findPage(db: Kysely<any>, entity: Entity, p: ListParams) {
     query = query.where((eb) => scopeCondition(eb, entity, ids));
   }
   if (p.condition) query = query.where(p.condition);
-  const countRow = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
   const sort = p.sort ?? entity.list.defaultSort;
   const desc = sort.startsWith('-');
   const column = desc ? sort.slice(1) : sort;
   const rows = await query.selectAll()
     .orderBy(column, desc ? 'desc' : 'asc').orderBy('id', desc ? 'desc' : 'asc')
     .limit(p.limit).offset(p.offset).execute();
-  return { rows, total: Number(countRow?.total ?? 0) };
+  const total = totalFromPage(rows.length, p) ?? Number((await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst())?.total ?? 0);
+  return { rows, total };
+}
+
+/**
+ * A page that holds some rows but fewer than the limit is the last one, so it tells the total itself:
+ * most lists fit one page, and counting a large table costs more than reading the page.
+ * A full page, or an empty one past the end, needs the count.
+ */
+function totalFromPage(rowCount: number, p: { limit: number; offset: number }): number | null {
+  if (rowCount >= p.limit) return null;
+  if (rowCount > 0 || p.offset === 0) return p.offset + rowCount;
+  return null;
 }
 
 export async function insertRow(db: Kysely<any>, entity: Entity, values: Record<string, unknown>): Promise<void> {
@@ -91,7 +119,7 @@ export async function deleteRow(db: Kysely<any>, entity: Entity, id: string): Pr
 }
 
 export async function exists(db: Kysely<any>, table: string, id: string): Promise<Record<string, unknown> | undefined> {
-  return db.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+  return selectById(db, table, id);
 }
 
 export async function countWhere(db: Kysely<any>, table: string, column: string, value: unknown): Promise<number> {

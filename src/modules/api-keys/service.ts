@@ -23,7 +23,10 @@ export interface CreateApiKeyInput {
  * API keys: each user manages their own; admins see and revoke everyone's. The full key is
  * returned once by create and never again; revoking keeps the row so the audit trail stays whole.
  */
-export function createApiKeyService({ db, audit, clock }: CrudDeps) {
+export function createApiKeyService({ db, audit, clock, forgetApiKeys }: CrudDeps & {
+  /** Makes the auth service drop the keys it remembers, so a revoked key stops working at once. */
+  forgetApiKeys(): void;
+}) {
   const visibleTo = (ctx: RequestContext, row: Record<string, unknown>) => {
     const actor = requireActor(ctx);
     return actor.role === 'admin' || row.user_id === actor.user_id;
@@ -90,6 +93,7 @@ export function createApiKeyService({ db, audit, clock }: CrudDeps) {
         await repo.updateRow(trx, ApiKey, id, { revoked_at: now, updated_at: now });
         await audit.record(trx, ctx, { action: 'revoke', entity: 'api_keys', entity_id: id, changes: { revoked_at: now } });
       });
+      forgetApiKeys();
     },
   };
 }

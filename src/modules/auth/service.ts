@@ -6,8 +6,9 @@ import { newId } from '../../core/ids.js';
 import { dialectOf } from '../../db/dialect.js';
 import type { Database, UsersTable } from '../../db/schema.js';
 import type { AuditService } from '../audit/service.js';
+import { createApiKeyCache, type ApiKeyCache, type CachedApiKey } from './api-key-cache.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
-import { newRefreshToken, parseApiKey, safeEqualHex, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
+import { newRefreshToken, parseApiKey, secretMatches, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
 
 export interface AuthSettings {
   jwtKey: Buffer;
@@ -28,6 +29,7 @@ const MAX_LOCKOUT_SECONDS = 86_400;
 /** last_used_at is written at most this often per key, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+const invalidApiKey = () => AppError.unauthorized('The API key is not valid', 'invalid_api_key');
 const invalidCredentials = () => AppError.unauthorized('The email or password is wrong', 'invalid_credentials');
 
 export function toActor(user: UsersTable, extra: Partial<Actor> = {}): Actor {
@@ -37,7 +39,11 @@ export function toActor(user: UsersTable, extra: Partial<Actor> = {}): Actor {
   };
 }
 
-export function createAuthService({ db, audit, clock, settings }: { db: Kysely<Database>; audit: AuditService; clock: Clock; settings: AuthSettings }) {
+export function createAuthService({ db, audit, clock, settings, apiKeys = createApiKeyCache() }: {
+  db: Kysely<Database>; audit: AuditService; clock: Clock; settings: AuthSettings;
+  /** Verified API keys; shared with the services that revoke keys or change users, which invalidate it. */
+  apiKeys?: ApiKeyCache;
+}) {
   const lockRows = (trx: Kysely<Database>) => dialectOf(trx) !== 'sqlite';
 
   async function issueTokens(trx: Kysely<Database>, user: UsersTable, familyId: string): Promise<TokenPair> {
@@ -171,6 +177,11 @@ export function createAuthService({ db, audit, clock, settings }: { db: Kysely<D
       return toActor(user);
     },
 
+    /** Forgets every verified API key: call after committing a change to a key, a user or a machine. */
+    forgetApiKeys(): void {
+      apiKeys.invalidate();
+    },
+
     /** Every refresh token of a user is revoked and every access token stops working (password change, disable). */
     async revokeAllSessions(trx: Kysely<Database>, userId: string): Promise<void> {
       await trx.updateTable('refresh_tokens').set({ revoked_at: clock.now().toISOString() })
@@ -180,26 +191,43 @@ export function createAuthService({ db, audit, clock, settings }: { db: Kysely<D
   };
 
   async function authenticateApiKey(key: string): Promise<Actor> {
-    const invalid = () => AppError.unauthorized('The API key is not valid', 'invalid_api_key');
     const parsed = parseApiKey(key);
-    if (!parsed) throw invalid();
-    // One query for the key and its user: this runs on every request a machine or hook makes.
+    if (!parsed) throw invalidApiKey();
+    const now = clock.now();
+    const cached = apiKeys.get(parsed.prefix, now.getTime());
+    const { entry, refusal } = cached ? { entry: cached, refusal: null } : await loadApiKey(parsed.prefix, now);
+    // The secret is checked before anything else is told: a wrong secret learns nothing about the key.
+    if (!entry || !secretMatches(entry.key_digest, parsed.secret)) throw invalidApiKey();
+    if (refusal) throw refusal;
+    if (entry.expires_at && new Date(entry.expires_at) <= now) throw AppError.unauthorized('This API key has expired', 'api_key_expired');
+    if (now.getTime() - entry.touched_at > TOUCH_INTERVAL_MS) {
+      entry.touched_at = now.getTime();
+      await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', entry.key_id).execute();
+    }
+    return toActor(entry.user as UsersTable, { api_key_id: entry.key_id, scopes: entry.scopes ? JSON.parse(entry.scopes) : null, machine_id: entry.machine_id });
+  }
+
+  /**
+   * The key and its user in one query. A usable key is cached; a revoked key or a disabled user's
+   * comes back with its refusal and is never cached.
+   */
+  async function loadApiKey(prefix: string, now: Date): Promise<{ entry: CachedApiKey | null; refusal: AppError | null }> {
+    const generation = apiKeys.generation();
     const joined = await db.selectFrom('api_keys').innerJoin('users', 'users.id', 'api_keys.user_id')
       .select(['api_keys.id as key_id', 'api_keys.key_hash', 'api_keys.scopes', 'api_keys.machine_id', 'api_keys.revoked_at',
         'api_keys.expires_at', 'api_keys.last_used_at'])
       .select(['users.id', 'users.email', 'users.role', 'users.client_scope', 'users.is_active'])
-      .where('api_keys.prefix', '=', parsed.prefix).executeTakeFirst();
-    if (!joined || !safeEqualHex(joined.key_hash, sha256(parsed.secret))) throw invalid();
-    const row = { ...joined, id: joined.key_id };
-    const now = clock.now();
-    if (row.revoked_at) throw AppError.unauthorized('This API key was revoked', 'api_key_revoked');
-    if (row.expires_at && new Date(row.expires_at) <= now) throw AppError.unauthorized('This API key has expired', 'api_key_expired');
-    if (!Number(joined.is_active)) throw AppError.unauthorized('This account is disabled', 'account_disabled');
-    const user = { id: joined.id, email: joined.email, role: joined.role, client_scope: joined.client_scope } as UsersTable;
-    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_INTERVAL_MS) {
-      await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
-    }
-    return toActor(user, { api_key_id: row.id, scopes: row.scopes ? JSON.parse(row.scopes) : null, machine_id: row.machine_id });
+      .where('api_keys.prefix', '=', prefix).executeTakeFirst();
+    if (!joined) return { entry: null, refusal: null };
+    const entry: CachedApiKey = {
+      key_id: joined.key_id, key_digest: Buffer.from(joined.key_hash, 'hex'), scopes: joined.scopes, machine_id: joined.machine_id, expires_at: joined.expires_at,
+      touched_at: joined.last_used_at ? new Date(joined.last_used_at).getTime() : 0,
+      user: { id: joined.id, email: joined.email, role: joined.role, client_scope: joined.client_scope },
+    };
+    if (joined.revoked_at) return { entry, refusal: AppError.unauthorized('This API key was revoked', 'api_key_revoked') };
+    if (!Number(joined.is_active)) return { entry, refusal: AppError.unauthorized('This account is disabled', 'account_disabled') };
+    apiKeys.set(prefix, entry, now.getTime(), generation);
+    return { entry, refusal: null };
   }
 }
 

@@ -50,9 +50,10 @@ export const sha256 = (value: string): string => createHash('sha256').update(val
 
 export const newRefreshToken = () => randomToken(32);
 
-export function safeEqualHex(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex'), y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Whether `secret` hashes to `digest` (raw SHA-256 bytes), in constant time. */
+export function secretMatches(digest: Buffer, secret: string): boolean {
+  const given = createHash('sha256').update(secret).digest();
+  return given.length === digest.length && timingSafeEqual(given, digest);
 }
 
 /** API keys look like `ct_<keyid>_<secret>`: the key id finds the row, the secret is checked against its hash. */

@@ -22,7 +22,7 @@ async function otherActiveAdmins(trx: Kysely<Database>, userId: string): Promise
 const password = z.string().max(256).describe('At least 12 characters; not a common password');
 
 export function createUserService(deps: CrudDeps & { auth: AuthService }) {
-  return createCrudService(User, deps, {
+  const users = createCrudService(User, deps, {
     async beforeCreate(values) {
       const { password, ...rest } = values as { password: string };
       checkPasswordPolicy(password);
@@ -55,6 +55,16 @@ export function createUserService(deps: CrudDeps & { auth: AuthService }) {
     create: User.schemas.create.extend({ password }),
     update: User.schemas.update.extend({ password: password.optional() }),
   });
+  // A user's role, client scope or state is part of every API key of theirs the auth service remembers.
+  return {
+    ...users,
+    async update(ctx, id, patch) {
+      try { return await users.update(ctx, id, patch); } finally { deps.auth.forgetApiKeys(); }
+    },
+    async remove(ctx, id) {
+      try { await users.remove(ctx, id); } finally { deps.auth.forgetApiKeys(); }
+    },
+  } satisfies typeof users;
 }
 
 export type UserService = ReturnType<typeof createUserService>;
