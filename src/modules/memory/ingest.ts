@@ -7,7 +7,7 @@ import { newId } from '../../core/ids.js';
 import { inClientScope } from '../../entities/policy.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { constraintViolation } from '../../db/dialect.js';
-import { chunkTurns } from '../../memory/chunk.js';
+import { chunkRedactedTurns } from '../../memory/chunk.js';
 import { compressConversation, extractDecisions } from '../../memory/compress.js';
 import { redactSecrets } from '../../memory/redact.js';
 import { extractTags } from '../../memory/tags.js';
@@ -89,17 +89,20 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
   const base = { project_id: scope.projectId, client_id: scope.clientId, session_id: sessionId, relevance_score: 1, usage_count: 0, pinned: 0, created_at: now, updated_at: now };
   const fallbackAt = input.session?.started_at ?? now;
 
-  const pieces = chunkTurns(input.turns);
+  // Redacted once: the chunker, the summary and the decisions all read the same clean text.
+  const redacted = input.turns.map((t) => ({ ...t, text: redactSecrets(t.text) }));
+  const pieces = chunkRedactedTurns(redacted);
   const snippets: Row[] = pieces.map((p) => {
     const values = { ...base, id: newId(), category: 'conversation', title: null, dense_content: p.text, tags: extractTags(p.text),
       structured_data: JSON.stringify({ speaker: p.speaker, role: p.role }), source_refs: [p.ref], occurred_at: p.at ?? fallbackAt };
-    return { ...values, ...prepareMemory('context_snippet', values), context_terms: encodeTerms(p.contextTerms), context_count: p.contextTerms.length };
+    // The piece's text is the snippet's whole text (no title), so the chunker's terms are its terms.
+    return { ...values, ...prepareMemory('context_snippet', values, p.terms), context_terms: encodeTerms(p.contextTerms), context_count: p.contextTerms.length };
   });
   const seen = await existingPieces(trx, scope.projectId, snippets.map((s) => s.content_hash as string));
   const fresh = snippets.filter((s) => !seen.has(`${s.content_hash}|${(s.source_refs as string[])[0]}`));
 
   const contexts: Row[] = [];
-  const cleanTurns = input.turns.map((t) => ({ ...t, text: redactSecrets(t.text) })).filter((t) => t.text.trim());
+  const cleanTurns = redacted.filter((t) => t.text.trim());
   if (cleanTurns.length >= SUMMARY_MIN_TURNS && fresh.length) {
     const summary = compressConversation(cleanTurns);
     if (summary.dense_summary && summary.source_refs.length) {
