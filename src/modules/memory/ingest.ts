@@ -15,6 +15,7 @@ import { encodeTerms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { AuditService } from '../audit/service.js';
 import { MEMORY_KINDS, normalizeTags } from '../context/tag-index.js';
+import { insertRows } from './insert-rows.js';
 import { prepareMemory, type MemoryKind } from './prepare.js';
 import type { IngestInput, IngestOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
@@ -32,7 +33,7 @@ function ledgerKey(input: IngestInput): string {
 }
 
 async function insertMany(trx: Kysely<any>, table: string, rows: Record<string, unknown>[]) {
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) await trx.insertInto(table).values(rows.slice(i, i + INSERT_BATCH)).execute();
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) await insertRows(trx, table, rows.slice(i, i + INSERT_BATCH));
 }
 
 /** Finds or starts the session the turns belong to, by the caller's external id. */
@@ -143,7 +144,7 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
 async function insertItems(trx: Kysely<any>, kind: MemoryKind, rows: Row[]) {
   if (!rows.length) return;
   const { entity, junction, column } = MEMORY_KINDS[kind];
-  const tagged = rows.map((r): Row & { tags: string[] } => ({ ...r, tags: normalizeTags(r.tags as string[]) }));
-  await insertMany(trx, entity.table, tagged.map((r) => ({ ...r, tags: JSON.stringify(r.tags), source_refs: JSON.stringify(r.source_refs) })));
-  await insertMany(trx, junction, tagged.flatMap((r) => r.tags.map((tag) => ({ [column]: r.id, tag }))));
+  const tags = rows.map((r) => normalizeTags(r.tags as string[]));
+  await insertMany(trx, entity.table, rows.map((r, i) => ({ ...r, tags: JSON.stringify(tags[i]), source_refs: JSON.stringify(r.source_refs) })));
+  await insertMany(trx, junction, rows.flatMap((r, i) => tags[i]!.map((tag) => ({ [column]: r.id, tag }))));
 }
