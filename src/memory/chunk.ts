@@ -57,10 +57,11 @@ export function chunkRedactedTurns(turns: readonly Turn[], options: ChunkOptions
   const pieces: TurnPiece[] = [];
   cleaned.forEach((turn, i) => {
     if (!turn.text) return;
-    const contextTerms = [
-      ...turnTerms.slice(Math.max(0, i - options.neighbours), i).flat(),
-      ...turnTerms.slice(i + 1, i + 1 + options.neighbours).flat(),
-    ];
+    // Concatenated by hand: Array.prototype.flat is V8's slow generic path (and push(...t) overflows on huge turns).
+    const contextTerms: string[] = [];
+    for (const near of [...turnTerms.slice(Math.max(0, i - options.neighbours), i), ...turnTerms.slice(i + 1, i + 1 + options.neighbours)]) {
+      for (const term of near) contextTerms.push(term);
+    }
     const texts = splitText(turn.text, options.maxPieceTokens);
     for (const text of texts) {
       // A turn kept whole already has its terms.
