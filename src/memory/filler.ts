@@ -96,7 +96,10 @@ export function earlierNearDuplicates(sets: readonly Set<string>[]): number[] {
     let found = -1;
     for (const w of prefix) {
       for (const j of index.get(w) ?? []) {
-        if (seen.has(j) || (found >= 0 && j >= found)) continue;
+        // The lists are in index order: past the earliest match so far nothing can beat it (without this,
+        // a sentence repeated thousands of times compared every copy with every earlier one).
+        if (found >= 0 && j >= found) break;
+        if (seen.has(j)) continue;
         seen.add(j);
         if (isNearDuplicate(sets[j], set)) found = found < 0 ? j : Math.min(found, j);
       }

@@ -95,11 +95,18 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
   // Redacted once: the chunker, the summary and the decisions all read the same clean text.
   const redacted = input.turns.map((t) => ({ ...t, text: redactSecrets(t.text) }));
   const pieces = chunkRedactedTurns(redacted);
+  // The pieces of one long turn share their neighbours' terms (one array): encoded once, not once per piece.
+  const encodedContext = new Map<readonly string[], string>();
+  const contextOf = (terms: readonly string[]) => {
+    let encoded = encodedContext.get(terms);
+    if (encoded === undefined) encodedContext.set(terms, (encoded = encodeTerms(terms)));
+    return encoded;
+  };
   const snippets: Row[] = pieces.map((p) => {
     const values = Object.assign(shared(), { id: newId(), category: 'conversation', title: null, dense_content: p.text, tags: extractTags(p.text),
       structured_data: JSON.stringify({ speaker: p.speaker, role: p.role }), source_refs: [p.ref], occurred_at: p.at ?? fallbackAt });
     // The piece's text is the snippet's whole text (no title), so the chunker's terms are its terms.
-    return Object.assign(values, prepareMemory('context_snippet', values, p.terms), { context_terms: encodeTerms(p.contextTerms), context_count: p.contextTerms.length });
+    return Object.assign(values, prepareMemory('context_snippet', values, p.terms), { context_terms: contextOf(p.contextTerms), context_count: p.contextTerms.length });
   });
   const seen = await existingPieces(trx, scope.projectId, snippets.map((s) => s.content_hash as string));
   const fresh = snippets.filter((s) => !seen.has(`${s.content_hash}|${(s.source_refs as string[])[0]}`));
