@@ -47,17 +47,26 @@ export function splitText(text: string, max: number): string[] {
  * empty stores nothing (and so is referenced by nothing).
  */
 export function chunkTurns(turns: readonly Turn[], options: ChunkOptions = DEFAULT_CHUNKING): TurnPiece[] {
-  const cleaned = turns.map((t) => ({ ...t, text: redactSecrets(t.text).replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() }));
+  return chunkRedactedTurns(turns.map((t) => ({ ...t, text: redactSecrets(t.text) })), options);
+}
+
+/** `chunkTurns` for turns whose text `redactSecrets` has already cleaned (ingest redacts each turn once for every stage). */
+export function chunkRedactedTurns(turns: readonly Turn[], options: ChunkOptions = DEFAULT_CHUNKING): TurnPiece[] {
+  const cleaned = turns.map((t) => ({ ...t, text: t.text.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() }));
   const turnTerms = cleaned.map((t) => terms(t.text));
   const pieces: TurnPiece[] = [];
   cleaned.forEach((turn, i) => {
     if (!turn.text) return;
-    const contextTerms = [
-      ...turnTerms.slice(Math.max(0, i - options.neighbours), i).flat(),
-      ...turnTerms.slice(i + 1, i + 1 + options.neighbours).flat(),
-    ];
-    for (const text of splitText(turn.text, options.maxPieceTokens)) {
-      pieces.push({ ref: turn.ref, speaker: turn.speaker ?? null, role: turn.role ?? null, at: turn.at ?? null, text, terms: terms(text), contextTerms });
+    // Concatenated by hand: Array.prototype.flat is V8's slow generic path (and push(...t) overflows on huge turns).
+    const contextTerms: string[] = [];
+    for (const near of [...turnTerms.slice(Math.max(0, i - options.neighbours), i), ...turnTerms.slice(i + 1, i + 1 + options.neighbours)]) {
+      for (const term of near) contextTerms.push(term);
+    }
+    const texts = splitText(turn.text, options.maxPieceTokens);
+    for (const text of texts) {
+      // A turn kept whole already has its terms.
+      const pieceTerms = texts.length === 1 && text === turn.text ? turnTerms[i]! : terms(text);
+      pieces.push({ ref: turn.ref, speaker: turn.speaker ?? null, role: turn.role ?? null, at: turn.at ?? null, text, terms: pieceTerms, contextTerms });
     }
   });
   return pieces;

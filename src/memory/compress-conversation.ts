@@ -1,5 +1,5 @@
 import { isDecisionSentence } from './decisions.js';
-import { contentStems, contentWords, dropFiller, earlierNearDuplicates, splitSentences } from './filler.js';
+import { contentWords, dropFiller, earlierNearDuplicates, splitSentences, stemsOf } from './filler.js';
 import { normalizeForHash } from './hash.js';
 import { clip } from './clip.js';
 import { extractTags } from './tags.js';
@@ -38,8 +38,8 @@ const FIX = /\b(?:fix(?:ed|es)?|resolv(?:ed|es)|solved|works now|working now|pas
 const STATE = /\b(?:next|now|currently|working on|todo|to do|remaining|still|next step|going to|will|need to|needs to|plan|pending|in progress|blocked|waiting|left to|after that|tomorrow|follow[ -]up|then)\b/i;
 const IDENT = /\b[a-z]+[A-Z]\w*|\b[A-Za-z]+_\w+|(?<=\s)[A-Z][\w-]*[A-Za-z0-9]/g;
 
-function scoreOf(text: string, code: boolean): number {
-  const words = contentWords(text).length;
+/** `words` is the sentence's number of content words and `decision` whether it states one (both known to the caller). */
+function scoreOf(text: string, code: boolean, words: number, decision: boolean): number {
   let score = 1 + Math.min(words, 10) * 0.2;
   const path = PATH.test(text);
   const command = COMMAND_START.test(text) || COMMAND_INLINE.test(text);
@@ -48,7 +48,7 @@ function scoreOf(text: string, code: boolean): number {
   if (command) score += 2.5;
   if (error) score += 2.5;
   if (FIX.test(text)) score += 2;
-  if (isDecisionSentence(text)) score += 3;
+  if (decision) score += 3;
   score += Math.min((text.match(/\d+(?:[.:/-]\d+)*/g) ?? []).length, 3) * 0.5;
   score += Math.min((text.match(IDENT) ?? []).length, 3) * 0.5;
   if (code && !path && !command && !error) score *= 0.5;
@@ -56,15 +56,14 @@ function scoreOf(text: string, code: boolean): number {
 }
 
 /** Whether a sentence is worth a place at all: two content words, or one with a path, command, error or number. */
-function meaningful(text: string): boolean {
-  const n = contentWords(text).length;
+function meaningful(text: string, n: number): boolean {
   if (n >= 2) return true;
   return n === 1 && (PATH.test(text) || COMMAND_START.test(text) || ERROR_CODES.test(text) || /\d/.test(text));
 }
 
 function unitsOf(turns: readonly Turn[]): { units: Unit[]; cleaned: string[] } {
   const cleaned: string[] = [];
-  const pieces: Array<{ turn: number; text: string; code: boolean }> = [];
+  const pieces: Array<{ turn: number; text: string; code: boolean; content: string[] }> = [];
   for (const [t, turn] of turns.entries()) {
     let raw = turn.text ?? '';
     if (turn.speaker && raw.startsWith(`${turn.speaker}:`)) raw = raw.slice(turn.speaker.length + 1);
@@ -76,16 +75,18 @@ function unitsOf(turns: readonly Turn[]): { units: Unit[]; cleaned: string[] } {
       const code = inFence || fences > 0;
       if (fences % 2 === 1) inFence = !inFence;
       for (const piece of code ? [line.replace(/```\w*/g, '').trim()] : splitSentences(line)) {
-        if (piece && meaningful(piece)) pieces.push({ turn: t, text: piece, code });
+        if (!piece) continue;
+        const content = contentWords(piece);
+        if (meaningful(piece, content.length)) pieces.push({ turn: t, text: piece, code, content });
       }
     }
   }
   // Repeated text: a piece equal (after normalization) or near-equal to an earlier one is dropped.
-  const nearDup = earlierNearDuplicates(pieces.map((p) => contentStems(p.text)));
+  const nearDup = earlierNearDuplicates(pieces.map((p) => stemsOf(p.content)));
   const byKey = new Map<string, Unit>();
   const unitOf: Array<Unit | undefined> = [];
   const units: Unit[] = [];
-  for (const [i, { turn, text, code }] of pieces.entries()) {
+  for (const [i, { turn, text, code, content }] of pieces.entries()) {
     const key = normalizeForHash(text);
     const same = byKey.get(key) ?? (nearDup[i] >= 0 ? unitOf[nearDup[i]] : undefined);
     if (same) {
@@ -95,9 +96,10 @@ function unitsOf(turns: readonly Turn[]): { units: Unit[]; cleaned: string[] } {
     }
     const tokens = countTokens(text);
     const capped = tokens > MAX_UNIT_TOKENS ? `${truncateToTokens(text, MAX_UNIT_TOKENS).trimEnd()}…` : text;
+    const decision = isDecisionSentence(text);
     const unit: Unit = {
-      turn, repeats: [], pos: units.length, text: capped, score: scoreOf(text, code), tokens: countTokens(capped),
-      decision: !code && isDecisionSentence(text), state: !code && STATE.test(text),
+      turn, repeats: [], pos: units.length, text: capped, score: scoreOf(text, code, content.length, decision), tokens: countTokens(capped),
+      decision: !code && decision, state: !code && STATE.test(text),
     };
     units.push(unit);
     byKey.set(key, unit);

@@ -31,9 +31,17 @@ const WEAK_WORDS = new Set(
   ).split(/\s+/),
 );
 
-/** Words of `text`: letters/digits/underscore runs, lowercased. */
+const UNDERSCORE = 95;
+
+/** Words of `text`: letters/digits/underscore runs, lowercased, without leading or trailing underscores. */
 export function words(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).map((w) => w.replace(/^_+|_+$/g, '')).filter(Boolean);
+  const out: string[] = [];
+  for (const raw of text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []) {
+    // Most words have no underscore at either end: no regex for them.
+    const w = raw.charCodeAt(0) === UNDERSCORE || raw.charCodeAt(raw.length - 1) === UNDERSCORE ? raw.replace(/^_+|_+$/g, '') : raw;
+    if (w) out.push(w);
+  }
+  return out;
 }
 
 /** The words of `text` that carry content: not weak words; numbers always count. */
@@ -41,9 +49,27 @@ export function contentWords(text: string): string[] {
   return words(text).filter((w) => /\d/.test(w) || !WEAK_WORDS.has(w));
 }
 
+const stemCache = new Map<string, string>();
+
+/** Porter stem, cached: compression stems the same few thousand words over and over. */
+function porterStem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = stemmer(word);
+    if (stemCache.size > 100_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** Stems of content words (numbers as they are), for near-duplicate comparison. */
+export function stemsOf(content: readonly string[]): Set<string> {
+  return new Set(content.map((w) => (/\d/.test(w) ? w : porterStem(w))));
+}
+
 /** Stemmed content words, for near-duplicate comparison. */
 export function contentStems(text: string): Set<string> {
-  return new Set(contentWords(text).map((w) => (/\d/.test(w) ? w : stemmer(w))));
+  return stemsOf(contentWords(text));
 }
 
 /** Jaccard similarity of two stem sets; near-duplicates need at least 3 stems each and 0.75 overlap. */
@@ -70,7 +96,10 @@ export function earlierNearDuplicates(sets: readonly Set<string>[]): number[] {
     let found = -1;
     for (const w of prefix) {
       for (const j of index.get(w) ?? []) {
-        if (seen.has(j) || (found >= 0 && j >= found)) continue;
+        // The lists are in index order: past the earliest match so far nothing can beat it (without this,
+        // a sentence repeated thousands of times compared every copy with every earlier one).
+        if (found >= 0 && j >= found) break;
+        if (seen.has(j)) continue;
         seen.add(j);
         if (isNearDuplicate(sets[j], set)) found = found < 0 ? j : Math.min(found, j);
       }
@@ -84,6 +113,7 @@ export function earlierNearDuplicates(sets: readonly Set<string>[]): number[] {
   });
 }
 
+const SENTENCE_MARKS = /[`.!?…]/g;
 const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|st|no|approx|cf|fig|inc|ltd|jr|sr|[A-Z])\.$/i;
 
 /**
@@ -97,19 +127,23 @@ export function splitSentences(text: string): string[] {
     if (!line) continue;
     let start = 0;
     let inCode = false;
-    for (let i = 0; i < line.length; i++) {
+    // Only backticks and sentence ends matter: jump from one to the next.
+    const marks = SENTENCE_MARKS;
+    marks.lastIndex = 0;
+    for (let m = marks.exec(line); m; m = marks.exec(line)) {
+      const i = m.index;
       const ch = line[i];
       if (ch === '`') inCode = !inCode;
-      if (inCode || !'.!?…'.includes(ch)) continue;
+      if (inCode || ch === '`') continue;
       let j = i;
       while (j + 1 < line.length && '.!?…'.includes(line[j + 1])) j++;
-      if (j + 1 < line.length && !/\s/.test(line[j + 1])) { i = j; continue; }
+      marks.lastIndex = j + 1;
+      if (j + 1 < line.length && !/\s/.test(line[j + 1])) continue;
       const piece = line.slice(start, j + 1);
-      if (ch === '.' && j === i && ABBREVIATION.test(piece)) { i = j; continue; }
+      if (ch === '.' && j === i && ABBREVIATION.test(piece)) continue;
       const s = piece.trim();
       if (s) out.push(s);
       start = j + 1;
-      i = j;
     }
     const rest = line.slice(start).trim();
     if (rest) out.push(rest);

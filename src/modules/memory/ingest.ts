@@ -7,7 +7,7 @@ import { newId } from '../../core/ids.js';
 import { inClientScope } from '../../entities/policy.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { constraintViolation } from '../../db/dialect.js';
-import { chunkTurns } from '../../memory/chunk.js';
+import { chunkRedactedTurns } from '../../memory/chunk.js';
 import { compressConversation, extractDecisions } from '../../memory/compress.js';
 import { redactSecrets } from '../../memory/redact.js';
 import { extractTags } from '../../memory/tags.js';
@@ -15,6 +15,7 @@ import { encodeTerms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { AuditService } from '../audit/service.js';
 import { MEMORY_KINDS, normalizeTags } from '../context/tag-index.js';
+import { insertRows } from './insert-rows.js';
 import { prepareMemory, type MemoryKind } from './prepare.js';
 import type { MemoryIndex } from './memory-index.js';
 import type { IngestInput, IngestOutput } from './schemas.js';
@@ -33,7 +34,7 @@ function ledgerKey(input: IngestInput): string {
 }
 
 async function insertMany(trx: Kysely<any>, table: string, rows: Record<string, unknown>[]) {
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) await trx.insertInto(table).values(rows.slice(i, i + INSERT_BATCH)).execute();
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) await insertRows(trx, table, rows.slice(i, i + INSERT_BATCH));
 }
 
 /** Finds or starts the session the turns belong to, by the caller's external id. */
@@ -89,35 +90,49 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
   // The ledger row goes first: a concurrent retry blocks on its unique key until this commits, then fails over to it.
   await trx.insertInto('memory_ingests').values({ id: ingestId, idempotency_key: key, project_id: scope.projectId, session_id: null, result: '{}', created_at: now }).execute();
   const sessionId = await sessionFor(trx, ctx, input, scope, now);
-  const base = { project_id: scope.projectId, client_id: scope.clientId, session_id: sessionId, relevance_score: 1, usage_count: 0, pinned: 0, created_at: now, updated_at: now };
+  // A fresh literal per row, filled with Object.assign: Node 20's V8 writes every property that follows an
+  // object spread (`{ ...base, id, ... }`) through a slow runtime path, microseconds per property and row.
+  const shared = () => ({ project_id: scope.projectId, client_id: scope.clientId, session_id: sessionId, relevance_score: 1, usage_count: 0, pinned: 0, created_at: now, updated_at: now });
   const fallbackAt = input.session?.started_at ?? now;
 
-  const pieces = chunkTurns(input.turns);
+  // Redacted once: the chunker, the summary and the decisions all read the same clean text.
+  const redacted = input.turns.map((t) => ({ ...t, text: redactSecrets(t.text) }));
+  const pieces = chunkRedactedTurns(redacted);
+  // The pieces of one long turn share their neighbours' terms (one array): encoded once, not once per piece.
+  const encodedContext = new Map<readonly string[], string>();
+  const contextOf = (terms: readonly string[]) => {
+    let encoded = encodedContext.get(terms);
+    if (encoded === undefined) encodedContext.set(terms, (encoded = encodeTerms(terms)));
+    return encoded;
+  };
   const snippets: Row[] = pieces.map((p) => {
-    const values = { ...base, id: newId(), category: 'conversation', title: null, dense_content: p.text, tags: extractTags(p.text),
-      structured_data: JSON.stringify({ speaker: p.speaker, role: p.role }), source_refs: [p.ref], occurred_at: p.at ?? fallbackAt };
-    return { ...values, ...prepareMemory('context_snippet', values), context_terms: encodeTerms(p.contextTerms), context_count: p.contextTerms.length };
+    const values = Object.assign(shared(), { id: newId(), category: 'conversation', title: null, dense_content: p.text, tags: extractTags(p.text),
+      structured_data: JSON.stringify({ speaker: p.speaker, role: p.role }), source_refs: [p.ref], occurred_at: p.at ?? fallbackAt });
+    // The piece's text is the snippet's whole text (no title), so the chunker's terms are its terms.
+    return Object.assign(values, prepareMemory('context_snippet', values, p.terms), { context_terms: contextOf(p.contextTerms), context_count: p.contextTerms.length });
   });
   const seen = await existingPieces(trx, scope.projectId, snippets.map((s) => s.content_hash as string));
   const fresh = snippets.filter((s) => !seen.has(`${s.content_hash}|${(s.source_refs as string[])[0]}`));
 
   const contexts: Row[] = [];
-  const cleanTurns = input.turns.map((t) => ({ ...t, text: redactSecrets(t.text) })).filter((t) => t.text.trim());
+  const cleanTurns = redacted.filter((t) => t.text.trim());
   if (cleanTurns.length >= SUMMARY_MIN_TURNS && fresh.length) {
     const summary = compressConversation(cleanTurns);
     if (summary.dense_summary && summary.source_refs.length) {
-      const values = { ...base, id: newId(), machine_id: input.machine_id ?? null, context_type: 'session_summary',
+      const values = Object.assign(shared(), { id: newId(), machine_id: input.machine_id ?? null, context_type: 'session_summary',
         title: (input.session?.title ?? summary.title).slice(0, 200) || 'Conversation', dense_summary: summary.dense_summary,
         key_decisions: JSON.stringify(summary.key_decisions), current_state: summary.current_state || null, tags: summary.tags,
-        source_refs: summary.source_refs, occurred_at: cleanTurns.at(-1)?.at ?? fallbackAt };
-      contexts.push({ ...values, ...prepareMemory('conversation_context', { ...values, key_decisions: summary.key_decisions }), context_terms: '', context_count: 0 });
+        source_refs: summary.source_refs, occurred_at: cleanTurns.at(-1)?.at ?? fallbackAt });
+      const derived = prepareMemory('conversation_context', { ...values, key_decisions: summary.key_decisions });
+      contexts.push(Object.assign(values, derived, { context_terms: '', context_count: 0 }));
     }
   }
 
-  const decisions: Row[] = cleanTurns.flatMap((t) => (fresh.some((s) => (s.source_refs as string[])[0] === t.ref) ? extractDecisions(t.text) : []).map((d) => {
-    const values = { ...base, id: newId(), decision_type: d.decision_type, impact: d.impact, decision_text: d.decision_text, rationale: d.rationale,
-      alternatives_considered: d.alternatives_considered, tags: extractTags(d.decision_text), source_refs: [t.ref], occurred_at: t.at ?? fallbackAt };
-    return { ...values, ...prepareMemory('decision_log', values), context_terms: '', context_count: 0 };
+  const freshRefs = new Set(fresh.map((s) => (s.source_refs as string[])[0]));
+  const decisions: Row[] = cleanTurns.flatMap((t) => (freshRefs.has(t.ref) ? extractDecisions(t.text) : []).map((d) => {
+    const values = Object.assign(shared(), { id: newId(), decision_type: d.decision_type, impact: d.impact, decision_text: d.decision_text, rationale: d.rationale,
+      alternatives_considered: d.alternatives_considered, tags: extractTags(d.decision_text), source_refs: [t.ref], occurred_at: t.at ?? fallbackAt });
+    return Object.assign(values, prepareMemory('decision_log', values), { context_terms: '', context_count: 0 });
   }));
 
   await insertItems(trx, 'context_snippet', fresh);
@@ -143,7 +158,7 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
 async function insertItems(trx: Kysely<any>, kind: MemoryKind, rows: Row[]) {
   if (!rows.length) return;
   const { entity, junction, column } = MEMORY_KINDS[kind];
-  const tagged = rows.map((r): Row & { tags: string[] } => ({ ...r, tags: normalizeTags(r.tags as string[]) }));
-  await insertMany(trx, entity.table, tagged.map((r) => ({ ...r, tags: JSON.stringify(r.tags), source_refs: JSON.stringify(r.source_refs) })));
-  await insertMany(trx, junction, tagged.flatMap((r) => r.tags.map((tag) => ({ [column]: r.id, tag }))));
+  const tags = rows.map((r) => normalizeTags(r.tags as string[]));
+  await insertMany(trx, entity.table, rows.map((r, i) => Object.assign({}, r, { tags: JSON.stringify(tags[i]), source_refs: JSON.stringify(r.source_refs) })));
+  await insertMany(trx, junction, rows.flatMap((r, i) => tags[i]!.map((tag) => ({ [column]: r.id, tag }))));
 }

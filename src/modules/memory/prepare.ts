@@ -20,10 +20,14 @@ export function memoryText(kind: MemoryKind, row: Record<string, unknown>): stri
   }).join('\n');
 }
 
-/** What an item is found by: its text, its tags, and for a decision its type. */
-function searchableText(kind: MemoryKind, row: Record<string, unknown>): string {
-  const tags = Array.isArray(row.tags) ? row.tags.join('\n') : '';
-  return [kind === 'decision_log' ? String(row.decision_type ?? '') : '', memoryText(kind, row), tags].join('\n');
+/**
+ * What an item is found by: for a decision its type, its text, its tags. The parts are joined by lines,
+ * which no word spans, so their terms are simply concatenated (and the text's reused when the caller has them).
+ */
+function searchTerms(kind: MemoryKind, row: Record<string, unknown>, textTerms: readonly string[]): string[] {
+  const type = kind === 'decision_log' ? terms(String(row.decision_type ?? '')) : [];
+  const tags = Array.isArray(row.tags) ? terms(row.tags.join('\n')) : [];
+  return [...type, ...textTerms, ...tags];
 }
 
 /** An id as one full-text token (no dashes, so every tokenizer keeps it whole), tagged with what it names. */
@@ -42,10 +46,13 @@ export function scopeQueryTerms(projectId: string | null | undefined, clientId: 
   return [projectId ? scopeToken('pzq', projectId) : '', clientId ? scopeToken('czq', clientId) : '', GLOBAL_SCOPE_TOKEN].filter(Boolean);
 }
 
-/** The columns the server derives from a memory: its dedup hash, its search terms, its size and its scope tokens. */
-export function prepareMemory(kind: MemoryKind, row: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The columns the server derives from a memory: its dedup hash, its search terms, its size and its scope tokens.
+ * `textTerms` are `terms(memoryText(kind, row))` when the caller already has them (ingest's chunker does).
+ */
+export function prepareMemory(kind: MemoryKind, row: Record<string, unknown>, textTerms?: readonly string[]): Record<string, unknown> {
   const text = memoryText(kind, row);
-  const own = terms(searchableText(kind, row));
+  const own = searchTerms(kind, row, textTerms ?? terms(text));
   return { content_hash: contentHash(text), search_terms: encodeTerms(own), term_count: own.length, tokens: countTokens(text),
     scope_terms: scopeTerms(row.project_id, row.client_id) };
 }
