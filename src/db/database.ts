@@ -67,6 +67,9 @@ function dialectFor(dialect: Dialect, location: string) {
     database.pragma('busy_timeout = 5000');
     if (location !== ':memory:') {
       database.pragma('journal_mode = WAL');
+      // Checkpoints every ~40 MB of log instead of every 4 MB: an ingest batch then commits without copying
+      // the log back into the database most of the time (measured: +4-6% ingest).
+      database.pragma('wal_autocheckpoint = 10000');
       // Reads the first 64 MiB of the file straight from the mapping instead of a pread per page (the hot
       // tables and indexes of a small database), without letting a large one fill the server's RSS with
       // mapped pages: recall reads the memory index, not the full-text tables, so it needs few pages.
