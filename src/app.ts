@@ -10,6 +10,7 @@ import { createCrudService, type CrudService } from './entities/crud-service.js'
 import { registerAuth } from './http/auth-plugin.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandling } from './http/errors.js';
+import { lazyRequestLogger } from './http/request-logger.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { createApiKeyService } from './modules/api-keys/service.js';
@@ -102,7 +103,7 @@ export type Services = ReturnType<typeof buildServices>;
 /** A Fastify instance with every plugin and route; it never listens (main.ts does, tests inject). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { services: Services }> {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: deps.logger, childLoggerFactory: lazyRequestLogger } : { logger: false }),
     bodyLimit: deps.settings.bodyLimit,
     trustProxy: deps.settings.trustProxy,
     genReqId: (req) => {

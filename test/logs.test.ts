@@ -23,3 +23,32 @@ it('never writes a password, token or key to the log', async () => {
     await t.close();
   }
 });
+
+it('names the request in every line it logs, and builds no request logger for a request that logs nothing', async () => {
+  const lines: string[] = [];
+  const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const { createLogger } = await import('../src/logger.js');
+  for (const level of ['info', 'warn'] as const) {
+    lines.length = 0;
+    const logger = createLogger(level, stream as never);
+    let children = 0;
+    const child = logger.child.bind(logger);
+    logger.child = ((...args: Parameters<typeof child>) => { children++; return child(...args); }) as typeof logger.child;
+    const { buildApp } = await import('../src/app.js');
+    const t = await createTestApp(DIALECTS[0]);
+    const app = await buildApp({ database: { db: t.db, dialect: 'sqlite', close: async () => {} }, keys: t.keys, settings: { accessTokenTtl: 900, refreshTokenTtl: 86_400,
+      bodyLimit: 1024 * 1024, trustProxy: false, auth: { maxFailures: 5, lockoutSeconds: 60, rateLimitPerMinute: 10_000 } }, logger });
+    try {
+      const before = children;
+      await app.inject({ method: 'GET', url: '/api/health', headers: { 'x-request-id': 'req-one' } });
+      if (level === 'warn') expect(children).toBe(before); // nothing logged: no child made
+      else {
+        const mine = lines.map((l) => JSON.parse(l)).filter((l) => l.reqId === 'req-one');
+        expect(mine.map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+      }
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  }
+});
