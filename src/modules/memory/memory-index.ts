@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
-import type { TermFrequencies } from '../../memory/score.js';
+import type { Scope, TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import type { MemoryKind } from '../context/tag-index.js';
 import { ItemColumns } from './item-columns.js';
 import { MAX_TERM_IDS, SATURATED, TermStore } from './term-counts.js';
-import { candidateRow, memoryCandidate, placedInScope, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
+import { candidateRow, placedInScope, scopeOf, type CandidateRow, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
 /** The slots of one project's items, one client's, or of those with neither; dead ones are swept when they are half of it. */
 interface Group { slots: number[]; dead: number }
@@ -133,7 +133,7 @@ export class MemoryIndex {
     return groups;
   }
 
-  /** The item as a candidate: its row, and how often each query term occurs in its text and its context. */
+  /** The item as a candidate: how often each query term occurs in its text and its context, and what ranking weighs. */
   private candidate(slot: number, wanted: WantedTerms, scope: SearchScope): MemoryCandidate {
     // [own, context] count per wanted term, read once from the term store: no map built per candidate.
     const counts: number[] = [];
@@ -146,8 +146,7 @@ export class MemoryIndex {
       counts.push(own === SATURATED ? exact!.get(2 * id)! : own, context === SATURATED ? exact!.get(2 * id + 1)! : context);
       if (context) inContext = true;
     }
-    return memoryCandidate(this.table.row(slot), new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE,
-      scope, this.table.atMs[slot]);
+    return new SlotCandidate(this.table, slot, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope);
   }
 
   /** Applies the writes this process reported, and every so often looks for writes from elsewhere. */
@@ -339,6 +338,43 @@ export class MemoryIndex {
 function rankRows(db: Kysely<any>, kind: MemoryKind) {
   const source = MEMORY_SOURCES.find((s) => s.kind === kind)!;
   return db.selectFrom(source.table).select(RANK_COLUMNS(source) as any);
+}
+
+/**
+ * A candidate read from the table's columns. Its row is built only when asked for: ranking reads the
+ * fields below for every candidate, the row is needed for the few shown. (The table object it holds
+ * stays as it was even when the index is rebuilt meanwhile.)
+ */
+class SlotCandidate implements MemoryCandidate {
+  readonly id: string;
+  readonly length: number;
+  readonly contextLength: number;
+  readonly tags: string[];
+  readonly scope: Scope;
+  readonly at: string;
+  readonly atMs: number;
+  readonly usageCount: number;
+  readonly relevanceScore: number;
+  readonly pinned: boolean;
+  private built: CandidateRow | undefined;
+
+  constructor(private readonly table: ItemColumns, private readonly slot: number, readonly termFrequencies: TermFrequencies,
+    readonly contextFrequencies: TermFrequencies, search: SearchScope) {
+    this.id = table.id[slot]!;
+    this.length = table.termCount[slot]!;
+    this.contextLength = table.contextCount[slot]!;
+    this.tags = table.tags[slot]!;
+    this.scope = scopeOf(table.projectId[slot]!, table.clientId[slot]!, search);
+    this.at = table.occurredAt[slot] ?? table.createdAt[slot]!;
+    this.atMs = table.atMs[slot]!;
+    this.usageCount = table.usage[slot]!;
+    this.relevanceScore = table.relevance[slot]!;
+    this.pinned = table.pinned[slot] === 1;
+  }
+
+  get row(): CandidateRow {
+    return (this.built ??= this.table.row(this.slot));
+  }
 }
 
 /** The query's distinct terms with their ids in the dictionary (terms the index never saw are left out). */

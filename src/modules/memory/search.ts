@@ -55,10 +55,10 @@ export function candidateRow(raw: StoredRow): CandidateRow {
 export interface MemoryCandidate extends Candidate { row: CandidateRow }
 
 /** Where the item sits relative to the scope asked about: in its project, its client, or global. */
-function scopeOf(row: CandidateRow, scope: SearchScope): Scope {
-  if (scope.projectId && row.project_id === scope.projectId) return 'project';
+export function scopeOf(projectId: string | null, clientId: string | null, scope: SearchScope): Scope {
+  if (scope.projectId && projectId === scope.projectId) return 'project';
   if (!scope.projectId && !scope.clientId) return 'project';
-  if (scope.clientId && row.client_id === scope.clientId) return 'client';
+  if (scope.clientId && clientId === scope.clientId) return 'client';
   return 'global';
 }
 
@@ -66,7 +66,7 @@ function scopeOf(row: CandidateRow, scope: SearchScope): Scope {
 export function memoryCandidate(row: CandidateRow, termFrequencies: TermFrequencies, contextFrequencies: TermFrequencies, scope: SearchScope, atMs?: number): MemoryCandidate {
   return {
     row, id: row.id, termFrequencies, contextFrequencies, length: row.term_count, contextLength: row.context_count, tags: row.tags,
-    scope: scopeOf(row, scope), at: row.occurred_at ?? row.created_at, atMs, usageCount: row.usage_count, relevanceScore: row.relevance_score, pinned: row.pinned,
+    scope: scopeOf(row.project_id, row.client_id, scope), at: row.occurred_at ?? row.created_at, atMs, usageCount: row.usage_count, relevanceScore: row.relevance_score, pinned: row.pinned,
   };
 }
 
