@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
-import { withCodeCache } from './hook-loader.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.cjs');
@@ -10,7 +9,7 @@ export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.cjs');
  * Bundles the hook client (src/hook/main.ts and the pure modules it imports) into one dependency-free
  * file, so Claude Code starts it with plain `node` in milliseconds: no tsx, no node_modules. CommonJS, not ESM:
  * Node's ESM loader compiles and runs ~20 ms of its own code at start (measured on Node 20), the CJS loader
- * is already in Node's startup snapshot. Wrapped in a loader that keeps V8's compiled code (hook-loader.ts).
+ * is already in Node's startup snapshot.
  */
 export async function buildHookBundle(outfile = HOOK_BUNDLE): Promise<string> {
   const { build } = await import('esbuild');
@@ -23,7 +22,7 @@ export async function buildHookBundle(outfile = HOOK_BUNDLE): Promise<string> {
     plugins: [commonJsRequire],
   });
   refuseDynamicImports(result.metafile);
-  writeFileSync(tmp, withCodeCache(result.outputFiles[0]!.text));
+  writeFileSync(tmp, result.outputFiles[0]!.contents);
   renameSync(tmp, outfile);
   return outfile;
 }
@@ -40,8 +39,8 @@ const commonJsRequire: Plugin = {
 };
 
 /**
- * An `import()` left in the bundle would start Node's ESM loader (several milliseconds), and fails outright
- * in the code-cache loader's vm.Script: hook code loads built-ins on demand with hook/builtins.ts instead.
+ * An `import()` left in the bundle would start Node's ESM loader (several milliseconds): hook code loads
+ * built-ins on demand with hook/builtins.ts instead.
  */
 function refuseDynamicImports(metafile: Metafile) {
   for (const [file, input] of Object.entries(metafile.inputs)) {
@@ -56,7 +55,7 @@ export async function ensureHookBundle(): Promise<string> {
     const built = statSync(HOOK_BUNDLE).mtimeMs;
     const sources = readdirSync(join(REPO_ROOT, 'src/hook'), { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile() && d.name.endsWith('.ts')).map((d) => join(d.parentPath, d.name));
-    sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'), join(REPO_ROOT, 'src/cli/hook-loader.ts'),
+    sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'),
       join(REPO_ROOT, 'src/cli/hook-bundle.ts'));
     if (sources.every((s) => statSync(s).mtimeMs <= built)) return HOOK_BUNDLE;
   }

@@ -5,15 +5,21 @@ import type { Connection } from './env.js';
 import { TransientError, type HttpResult } from './http.js';
 import { ResponseReader } from './http-response.js';
 
-/** What may go in a header value (node:http's rule): no control characters, so no header can be injected. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/**
+ * What an API key may hold: printable ASCII only. No control characters, so no header can be injected, and
+ * nothing outside ASCII, which a header would carry as some encoding's bytes the server need not share.
+ */
+const API_KEY = /^[\x20-\x7e]*$/;
 
 /**
  * The one request of a hook Claude waits for (recall, the session brief): HTTP/1.1 over node:net (node:tls
  * for https), `Connection: close`. Not node:http, whose modules cost such a hook ~6 ms of CPU at start
  * (measured on Node 20) while node:net is loaded anyway to read the stdin pipe. Same contract as
  * requestJson, which the flusher and the CLI keep using for its keep-alive connections across many
- * requests. Rejects with TransientError on timeout, connection failure or a response that is not HTTP.
+ * requests. Rejects with TransientError on a bad server URL, timeout, connection failure or a response that
+ * is not HTTP (or larger than http-response.ts accepts); with a plain Error, not transient since no retry
+ * can help, when the API key holds anything but printable ASCII. The request head goes out as latin1 bytes
+ * (all ASCII but the path, which new URL percent-encodes).
  */
 export async function requestOnce(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
   let url: URL;
@@ -25,7 +31,7 @@ export async function requestOnce(conn: Connection, method: string, path: string
   }
   const https = url.protocol === 'https:';
   if (!https && url.protocol !== 'http:') throw new TransientError(`bad server URL ${conn.server}`);
-  if (conn.key && !HEADER_VALUE.test(conn.key)) throw new Error('the API key holds characters a header cannot carry');
+  if (conn.key && !API_KEY.test(conn.key)) throw new Error('the API key holds characters other than printable ASCII, which a header cannot carry');
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const head = [
     `${method} ${url.pathname}${url.search} HTTP/1.1`,
@@ -76,6 +82,7 @@ export async function requestOnce(conn: Connection, method: string, path: string
     socket.on('close', () => finish(new TransientError('connection closed before the response was complete')));
     // One write and no end(): a half-close after the request reads as the client giving up to Node's http
     // server and to proxies, which then drop the answer.
-    socket.write(payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
+    const headBytes = Buffer.from(head, 'latin1');
+    socket.write(payload ? Buffer.concat([headBytes, payload]) : headBytes);
   });
 }

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requestOnce } from '../../src/hook/http-once.js';
 import { TransientError } from '../../src/hook/http.js';
-import { ResponseReader } from '../../src/hook/http-response.js';
+import { MAX_RESPONSE, MalformedResponse, ResponseReader } from '../../src/hook/http-response.js';
 
 /** Feeds a response to a reader in pieces of `size` bytes, as a socket might deliver it. */
 function readInPieces(raw: string, size: number, reader = new ResponseReader()) {
@@ -47,6 +47,81 @@ describe('hook HTTP response reader', () => {
     expect(() => readInPieces('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 100)).toThrow(/chunk/);
     expect(() => readInPieces('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 100)).toThrow(/content-length/);
     expect(() => new ResponseReader().push(Buffer.alloc(70 * 1024, 'a'))).toThrow(/too large/);
+  });
+
+  /** Every split of `raw` in two, and one byte at a time: the outcome must not depend on how bytes arrive. */
+  const everySplit = (raw: string, check: (read: () => { status: number; body: string }) => void) => {
+    const bytes = Buffer.from(raw, 'latin1');
+    for (let at = 0; at <= bytes.length; at++) {
+      check(() => {
+        const reader = new ResponseReader();
+        for (const piece of [bytes.subarray(0, at), bytes.subarray(at)]) {
+          const res = reader.push(piece);
+          if (res) return { status: res.status, body: res.body.toString('latin1') };
+        }
+        const res = reader.end();
+        return { status: res.status, body: res.body.toString('latin1') };
+      });
+    }
+    check(() => readInPieces(raw, 1));
+  };
+
+  it('frames by Transfer-Encoding whatever Content-Length says (RFC 9112): chunked last, else the end of the connection', () => {
+    everySplit('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      (read) => expect(read()).toEqual({ status: 200, body: 'hello' }));
+    everySplit('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 100\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      (read) => expect(read()).toEqual({ status: 200, body: 'ok' }));
+    // A coding other than chunked last: the body (still coded; we never ask for one) runs to the close.
+    everySplit('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nabcdef',
+      (read) => expect(read()).toEqual({ status: 200, body: 'abcdef' }));
+    everySplit('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      (read) => expect(read()).toEqual({ status: 200, body: '2\r\nok\r\n0\r\n\r\n' }));
+    // Content-Length repeated with one value is that value; two values are refused.
+    everySplit('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok',
+      (read) => expect(read()).toEqual({ status: 200, body: 'ok' }));
+    everySplit('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk',
+      (read) => expect(read).toThrow(/content-length/));
+  });
+
+  it('refuses chunk data not followed by CRLF, however it is split', () => {
+    for (const raw of ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcdXY0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcde\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\n\r0\r\n\r\n']) {
+      everySplit(raw, (read) => expect(read).toThrow(/CRLF/));
+    }
+  });
+
+  it('fails at once on a 101 (we never ask to switch protocols), however it is split', () => {
+    const raw = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
+    for (let at = 1; at <= raw.length; at++) {
+      const reader = new ResponseReader();
+      // Thrown by the push that completes the head, not left waiting for the connection's end.
+      expect(() => { reader.push(Buffer.from(raw.slice(0, at))); reader.push(Buffer.from(raw.slice(at))); }).toThrow(MalformedResponse);
+    }
+    // After a 100 Continue as well.
+    expect(() => new ResponseReader().push(Buffer.from(`HTTP/1.1 100 Continue\r\n\r\n${raw}`))).toThrow(/101/);
+  });
+
+  it(`reads at most ${MAX_RESPONSE} bytes of response, whatever frames the body`, () => {
+    const big = 'a'.repeat(MAX_RESPONSE);
+    expect(() => readInPieces(`HTTP/1.1 200 OK\r\n\r\n${big}`, 65536)).toThrow(/larger than/);
+    expect(() => readInPieces(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${(1 << 16).toString(16)}\r\n${'a'.repeat(1 << 16)}\r\n`.repeat(1) +
+      `${(1 << 16).toString(16)}\r\n${'a'.repeat(1 << 16)}\r\n`.repeat(16) + '0\r\n\r\n', 65536)).toThrow(/larger than/);
+    // A declared length or chunk size over the limit is refused from its header, before the bytes come.
+    expect(() => new ResponseReader().push(Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${MAX_RESPONSE}\r\n\r\n`))).toThrow(/larger than/);
+    expect(() => new ResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffff\r\n'))).toThrow(/larger than/);
+    // Just under it is read, by any framing.
+    const fits = 'b'.repeat(MAX_RESPONSE - 100);
+    expect(readInPieces(`HTTP/1.1 200 OK\r\n\r\n${fits}`, 65536).body).toBe(fits);
+    expect(readInPieces(`HTTP/1.1 200 OK\r\nContent-Length: ${fits.length}\r\n\r\n${fits}`, 65536).body).toBe(fits);
+  });
+
+  it('reads a body framed by the end of the connection in linear time, however small the pieces', () => {
+    const body = 'c'.repeat(MAX_RESPONSE - 100);
+    const started = Date.now();
+    // 16-byte pieces: ~65,000 pushes, which re-concatenating the body so far would make ~30 GB of copying.
+    expect(readInPieces(`HTTP/1.1 200 OK\r\n\r\n${body}`, 16).body.length).toBe(body.length);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 
@@ -97,6 +172,62 @@ describe('hook one-request HTTP client', () => {
     await expect(requestOnce({ server: `http://127.0.0.1:${ssh}`, key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
     await expect(requestOnce({ server: 'ftp://host', key: 'k' }, 'GET', '/api/health', undefined, 2000)).rejects.toBeInstanceOf(TransientError);
     await expect(requestOnce({ server: 'http://127.0.0.1:1', key: 'k\r\nX-Evil: 1' }, 'GET', '/api/health', undefined, 2000)).rejects.toThrow(/header/);
+  });
+
+  /** A server that answers each connection with `answer` once the request is in (and records the request's bytes). */
+  const rawServer = (answer: (s: Socket) => void, requests: Buffer[] = []) => createServer((s: Socket) => {
+    s.on('error', () => {});
+    let got = Buffer.alloc(0);
+    s.on('data', (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      if (got.includes('\r\n\r\n') && !requests.includes(got)) {
+        const head = got.subarray(0, got.indexOf('\r\n\r\n')).toString('latin1');
+        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (got.length >= head.length + 4 + length) { requests.push(got); answer(s); }
+      }
+    });
+  });
+
+  it('refuses a body over the limit framed by the end of the connection at once, not at the deadline (5 MB, 10 MB)', async () => {
+    for (const mb of [5, 10]) {
+      const port = await listen(rawServer((s) => {
+        s.write('HTTP/1.0 200 OK\r\n\r\n');
+        for (let i = 0; i < mb * 16; i++) s.write(Buffer.alloc(1 << 16, 0x61));
+        s.end();
+      }));
+      const started = Date.now();
+      const failure = await requestOnce({ server: `http://127.0.0.1:${port}`, key: 'k' }, 'POST', '/x', {}, 5000).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(TransientError);
+      expect((failure as Error).message).toMatch(/larger than/);
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
+  });
+
+  it('fails at once on a 101, without waiting for the timeout', async () => {
+    const port = await listen(rawServer((s) => s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'))); // and stays open
+    const started = Date.now();
+    await expect(requestOnce({ server: `http://127.0.0.1:${port}`, key: 'k' }, 'GET', '/api/health', undefined, 5000)).rejects.toThrow(/101/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('sends the request head as latin1 bytes with a body or without, and refuses a key that is not printable ASCII', async () => {
+    const requests: Buffer[] = [];
+    const port = await listen(rawServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'), requests));
+    const conn = { server: `http://127.0.0.1:${port}/ct`, key: 'ct_k~ey 1' };
+    expect(await requestOnce(conn, 'GET', '/api/x?q=d\u00e9j\u00e0', undefined, 2000)).toEqual({ status: 200, body: {} });
+    expect(await requestOnce(conn, 'POST', '/api/x', { q: '\u00e9' }, 2000)).toEqual({ status: 200, body: {} });
+    const heads = [`GET /ct/api/x?q=d%C3%A9j%C3%A0 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\nConnection: close\r\nAuthorization: Bearer ct_k~ey 1\r\n\r\n`,
+      `POST /ct/api/x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 10\r\nAuthorization: Bearer ct_k~ey 1\r\n\r\n`];
+    expect(requests).toEqual([Buffer.from(heads[0]!, 'latin1'), Buffer.concat([Buffer.from(heads[1]!, 'latin1'), Buffer.from('{"q":"\u00e9"}')])]);
+    // Outside printable ASCII (a latin1 letter, a control character, a tab): refused before connecting, and
+    // not as a TransientError: no retry can help.
+    for (const key of ['ct_d\u00e9j\u00e0', 'ct_\u0100', 'ct_\x7f', 'ct_\t']) {
+      const failure = await requestOnce({ ...conn, key }, 'GET', '/api/x', undefined, 2000).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure).not.toBeInstanceOf(TransientError);
+      expect((failure as Error).message).toMatch(/printable ASCII/);
+    }
+    expect(requests).toHaveLength(2);
   });
 
   it('speaks TLS to an https server and checks its certificate', async () => {
