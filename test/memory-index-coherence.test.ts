@@ -11,6 +11,7 @@ import { describeEachDialect } from './support/dialects.js';
 import { mspBuild } from './support/msp.js';
 
 const ctx = systemContext();
+// Made-up words end in a digit, so stemming leaves them as they are (they are searched for as given).
 
 describeEachDialect('memory index coherence', (t, dialect) => {
   const s = () => t().services;
@@ -56,7 +57,7 @@ describeEachDialect('memory index coherence', (t, dialect) => {
     };
     const elsewhere = new MemoryIndex(t().db.withPlugin(plugin), { checkIntervalMs: 0 });
     await elsewhere.warm();
-    const word = `okapi${randomUUID().slice(0, 6)}`;
+    const word = `okapi${randomUUID().slice(0, 6)}7`;
     const item = await s().context.contextSnippets.create(ctx, { category: 'fact', dense_content: `The ${word} switch` }) as any;
     if (dialect.name === 'sqlite') (elsewhere as any).dataVersion = -1; // an in-memory database has one connection: stand in for another's commit
     failNext = true;
@@ -72,7 +73,7 @@ describeEachDialect('memory index coherence', (t, dialect) => {
     };
     const idx = new MemoryIndex(t().db.withPlugin(plugin), { checkIntervalMs: 3_600_000 });
     await idx.warm();
-    const word = `yak${randomUUID().slice(0, 6)}`;
+    const word = `yak${randomUUID().slice(0, 6)}7`;
     await t().db.insertInto('context_snippets').values({ id: randomUUID(), category: 'fact', dense_content: word, tags: '[]', source_refs: '[]',
       search_terms: word, term_count: 1, context_terms: '', context_count: 0, tokens: 1, content_hash: 'x', relevance_score: 1, usage_count: 0, pinned: 0,
       created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' } as any).execute();
@@ -92,7 +93,7 @@ describeEachDialect('memory index coherence', (t, dialect) => {
   it.runIf(dialect.name !== 'sqlite')('sees another process\'s deletes and project deletes, whatever the counts', async () => {
     const elsewhere = new MemoryIndex(t().db, { checkIntervalMs: 0 });
     await elsewhere.warm();
-    const w1 = `emu${randomUUID().slice(0, 6)}`;
+    const w1 = `emu${randomUUID().slice(0, 6)}7`;
     const victim = await s().context.contextSnippets.create(ctx, { category: 'fact', dense_content: `The ${w1} backup` }) as any;
     await elsewhere.search(scopeAll(), [w1], [w1], 3000); // reload sees it
     // Other process deletes `victim`; this process creates one item and is told of it.
@@ -103,7 +104,7 @@ describeEachDialect('memory index coherence', (t, dialect) => {
 
     // Other process deletes a lone project: its item becomes global in the database.
     const lone = (await s().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
-    const w2 = `gnu${randomUUID().slice(0, 6)}`;
+    const w2 = `gnu${randomUUID().slice(0, 6)}7`;
     const item = await s().context.contextSnippets.create(ctx, { project_id: lone, category: 'fact', dense_content: `The ${w2} router` }) as any;
     await new Promise((r) => setTimeout(r, 5));
     await elsewhere.search(scopeAll(), [w2], [w2], 3000);
@@ -122,11 +123,11 @@ describeEachDialect('memory index coherence', (t, dialect) => {
       const input = RecallBody.parse({ query, limit: 5, token_budget: 2000, record_usage: true }) as RecallInput;
       return recall(deps, ctx, input, await resolveScope(t().db, ctx, input));
     };
-    const seed = `kiwi${randomUUID().slice(0, 6)}`;
+    const seed = `kiwi${randomUUID().slice(0, 6)}7`;
     await s().context.contextSnippets.create(ctx, { category: 'fact', dense_content: `The ${seed} seed` });
     await new Promise((r) => setTimeout(r, 5));
     expect((await ask(seed)).items.length).toBe(1); // reload picked it up; this recall bumps usage -> touched
-    const late = `moa${randomUUID().slice(0, 6)}`;
+    const late = `moa${randomUUID().slice(0, 6)}7`;
     await s().context.contextSnippets.create(ctx, { category: 'fact', dense_content: `The ${late} fact` }); // written by "another process"
     for (let i = 0; i < 3; i++) {
       await ask(seed); // each shows the seed and bumps it again
