@@ -11,6 +11,19 @@ import { describeEachDialect } from './support/dialects.js';
 import { mspBuild } from './support/msp.js';
 
 const ctx = systemContext();
+
+/** A plugin whose next query, once armed, fails as a dropped connection would. */
+function failingOnce() {
+  let armed = false;
+  const plugin: KyselyPlugin = {
+    transformQuery(args) {
+      if (armed) { armed = false; throw new Error('transient: connection reset'); }
+      return args.node;
+    },
+    async transformResult(args) { return args.result; },
+  };
+  return { plugin, arm: () => { armed = true; } };
+}
 // Made-up words end in a digit, so stemming leaves them as they are (they are searched for as given).
 
 describeEachDialect('memory index coherence', (t, dialect) => {
@@ -50,28 +63,20 @@ describeEachDialect('memory index coherence', (t, dialect) => {
   });
 
   it('retries a failed look for other processes\' writes at the next recall', async () => {
-    let failNext = false;
-    const plugin: KyselyPlugin = {
-      transformQuery(args) { if (failNext) { failNext = false; throw new Error('transient: connection reset'); } return args.node; },
-      async transformResult(args) { return args.result; },
-    };
-    const elsewhere = new MemoryIndex(t().db.withPlugin(plugin), { checkIntervalMs: 0 });
+    const failing = failingOnce();
+    const elsewhere = new MemoryIndex(t().db.withPlugin(failing.plugin), { checkIntervalMs: 0 });
     await elsewhere.warm();
     const word = `okapi${randomUUID().slice(0, 6)}7`;
     const item = await s().context.contextSnippets.create(ctx, { category: 'fact', dense_content: `The ${word} switch` }) as any;
     if (dialect.name === 'sqlite') (elsewhere as any).dataVersion = -1; // an in-memory database has one connection: stand in for another's commit
-    failNext = true;
+    failing.arm();
     await expect(elsewhere.search(scopeAll(), [word], [word], 3000)).rejects.toThrow('transient');
     expect((await elsewhere.search(scopeAll(), [word], [word], 3000))!.candidates.map((c) => c.row.id)).toEqual([item.id]);
   });
 
   it('reads again after a failed read the items it was told about', async () => {
-    let failNext = false;
-    const plugin: KyselyPlugin = {
-      transformQuery(args) { if (failNext) { failNext = false; throw new Error('transient'); } return args.node; },
-      async transformResult(args) { return args.result; },
-    };
-    const idx = new MemoryIndex(t().db.withPlugin(plugin), { checkIntervalMs: 3_600_000 });
+    const failing = failingOnce();
+    const idx = new MemoryIndex(t().db.withPlugin(failing.plugin), { checkIntervalMs: 3_600_000 });
     await idx.warm();
     const word = `yak${randomUUID().slice(0, 6)}7`;
     await t().db.insertInto('context_snippets').values({ id: randomUUID(), category: 'fact', dense_content: word, tags: '[]', source_refs: '[]',
@@ -84,7 +89,7 @@ describeEachDialect('memory index coherence', (t, dialect) => {
     expect((await idx.search(scopeAll(), [word], [word], 3000))!.candidates.length).toBe(1);
     await t().db.deleteFrom('context_snippets').where('id', '=', id).execute();
     idx.touched('context_snippet', [id]);
-    failNext = true; // the first query of the next sync fails once (the refetch)
+    failing.arm(); // the first query of the next sync fails once (the refetch)
     await idx.search(scopeAll(), [word], [word], 3000).catch(() => undefined);
     const after = await idx.search(scopeAll(), [word], [word], 3000);
     expect(after!.candidates.map((c) => c.row.id)).toEqual([]);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
 import type { Scope, TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
@@ -209,17 +209,12 @@ export class MemoryIndex {
       const known = this.slots.get(source.kind) ?? new Map<string, number>();
       const seen = new Set<string>();
       const changed: string[] = [];
-      for (let after = ''; ;) {
-        const rows = await this.db.selectFrom(source.table).select(['id', 'updated_at', 'usage_count', 'project_id', 'client_id'])
-          .where('id', '>', after).orderBy('id').limit(LOAD_PAGE).execute() as { id: string; updated_at: string; usage_count: number; project_id: string | null; client_id: string | null }[];
-        for (const row of rows) {
-          seen.add(row.id);
-          const slot = known.get(row.id);
-          if (slot === undefined || t.updatedMs[slot] !== Date.parse(row.updated_at) || t.usage[slot] !== Number(row.usage_count)
-            || t.projectId[slot] !== (row.project_id ?? null) || t.clientId[slot] !== (row.client_id ?? null)) changed.push(row.id);
-        }
-        if (rows.length < LOAD_PAGE) break;
-        after = rows.at(-1)!.id;
+      const columns = this.db.selectFrom(source.table).select(['id', 'updated_at', 'usage_count', 'project_id', 'client_id']);
+      for await (const row of pages<{ id: string; updated_at: string; usage_count: number; project_id: string | null; client_id: string | null }>(columns)) {
+        seen.add(row.id);
+        const slot = known.get(row.id);
+        if (slot === undefined || t.updatedMs[slot] !== Date.parse(row.updated_at) || t.usage[slot] !== Number(row.usage_count)
+          || t.projectId[slot] !== (row.project_id ?? null) || t.clientId[slot] !== (row.client_id ?? null)) changed.push(row.id);
       }
       for (const id of known.keys()) if (!seen.has(id)) changed.push(id);
       this.touched(source.kind, changed);
@@ -235,13 +230,7 @@ export class MemoryIndex {
     for (const source of MEMORY_SOURCES) {
       const { n } = await this.db.selectFrom(source.table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
       if (this.size() + Number(n) > this.maxItems) return this.turnOff();
-      // In pages by id, so the rows read (their term strings are most of their size) are dropped as they go.
-      for (let after = ''; ;) {
-        const rows = await rankRows(this.db, source.kind).where('id', '>', after).orderBy('id').limit(LOAD_PAGE).execute() as StoredRow[];
-        for (const row of rows) this.add(row);
-        if (rows.length < LOAD_PAGE) break;
-        after = rows.at(-1)!.id;
-      }
+      for await (const row of pages<StoredRow>(rankRows(this.db, source.kind))) this.add(row);
     }
     return this.terms.vocabulary < MAX_TERM_IDS || this.turnOff();
   }
@@ -332,6 +321,19 @@ export class MemoryIndex {
     if (clientId) find(this.byClient, clientId);
     if (!projectId && !clientId) groups.push(this.global);
     return groups;
+  }
+}
+
+/**
+ * The rows of a query in pages by id, so a whole table is never held at once (the term strings the
+ * index reads are most of a row's size).
+ */
+async function* pages<Row extends { id: string }>(query: SelectQueryBuilder<any, any, any>): AsyncGenerator<Row> {
+  for (let after = ''; ;) {
+    const rows = await query.where('id', '>', after).orderBy('id').limit(LOAD_PAGE).execute() as Row[];
+    yield* rows;
+    if (rows.length < LOAD_PAGE) return;
+    after = rows.at(-1)!.id;
   }
 }
 
