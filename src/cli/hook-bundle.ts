@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
+import { builtAfter, replaceFile, typeScriptUnder } from './bundle-files.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.cjs');
@@ -13,17 +14,13 @@ export const HOOK_BUNDLE = join(REPO_ROOT, 'dist/hook.cjs');
  */
 export async function buildHookBundle(outfile = HOOK_BUNDLE): Promise<string> {
   const { build } = await import('esbuild');
-  mkdirSync(dirname(outfile), { recursive: true });
-  // Built under a private name and renamed: two builds at once (parallel tests, two setups) never mix.
-  const tmp = `${outfile}.${process.pid}.tmp.cjs`;
   const result = await build({
-    entryPoints: [join(REPO_ROOT, 'src/hook/main.ts')], outfile: tmp, write: false, metafile: true, bundle: true,
+    entryPoints: [join(REPO_ROOT, 'src/hook/main.ts')], outfile, write: false, metafile: true, bundle: true,
     platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning',
     plugins: [commonJsRequire],
   });
   refuseDynamicImports(result.metafile);
-  writeFileSync(tmp, result.outputFiles[0]!.contents);
-  renameSync(tmp, outfile);
+  replaceFile(outfile, result.outputFiles[0]!.contents);
   return outfile;
 }
 
@@ -51,14 +48,9 @@ function refuseDynamicImports(metafile: Metafile) {
 
 /** The bundle, rebuilt when any hook source is newer than it (setup and tests call this). */
 export async function ensureHookBundle(): Promise<string> {
-  if (existsSync(HOOK_BUNDLE)) {
-    const built = statSync(HOOK_BUNDLE).mtimeMs;
-    const sources = readdirSync(join(REPO_ROOT, 'src/hook'), { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile() && d.name.endsWith('.ts')).map((d) => join(d.parentPath, d.name));
-    sources.push(join(REPO_ROOT, 'src/memory/redact.ts'), join(REPO_ROOT, 'src/cli/client-config.ts'),
-      join(REPO_ROOT, 'src/cli/hook-bundle.ts'));
-    if (sources.every((s) => statSync(s).mtimeMs <= built)) return HOOK_BUNDLE;
-  }
+  const sources = [...typeScriptUnder(join(REPO_ROOT, 'src/hook')), join(REPO_ROOT, 'src/memory/redact.ts'),
+    join(REPO_ROOT, 'src/cli/client-config.ts'), join(REPO_ROOT, 'src/cli/hook-bundle.ts')];
+  if (builtAfter(HOOK_BUNDLE, sources)) return HOOK_BUNDLE;
   try {
     return await buildHookBundle();
   } catch (e) {
