@@ -10,6 +10,9 @@ import { resolveScope } from '../src/modules/memory/scope.js';
 import { describeEachDialect } from './support/dialects.js';
 import { mspBuild } from './support/msp.js';
 
+/** The ids of a search's candidates, read from the rows a recall would show. */
+const idsOf = (found: Awaited<ReturnType<MemoryIndex['search']>>) => Array.from({ length: found!.columns.length }, (_, i) => found!.columns.item(i).row.id);
+
 const ctx = systemContext();
 
 /** A plugin whose next query, once armed, fails as a dropped connection would. */
@@ -71,7 +74,7 @@ describeEachDialect('memory index coherence', (t, dialect) => {
     if (dialect.name === 'sqlite') (elsewhere as any).dataVersion = -1; // an in-memory database has one connection: stand in for another's commit
     failing.arm();
     await expect(elsewhere.search(scopeAll(), [word], [word], 3000)).rejects.toThrow('transient');
-    expect((await elsewhere.search(scopeAll(), [word], [word], 3000))!.candidates.map((c) => c.row.id)).toEqual([item.id]);
+    expect(idsOf(await elsewhere.search(scopeAll(), [word], [word], 3000))).toEqual([item.id]);
   });
 
   it('reads again after a failed read the items it was told about', async () => {
@@ -86,13 +89,13 @@ describeEachDialect('memory index coherence', (t, dialect) => {
     idx.touched('context_snippet', [id]);
     await idx.search(scopeAll(), [word], [word], 3000).catch(() => {});
     (idx as any).changedElsewhere = async () => false; // sqlite: our own inserts above bumped nothing; keep the test about pending only
-    expect((await idx.search(scopeAll(), [word], [word], 3000))!.candidates.length).toBe(1);
+    expect((await idx.search(scopeAll(), [word], [word], 3000))!.columns.length).toBe(1);
     await t().db.deleteFrom('context_snippets').where('id', '=', id).execute();
     idx.touched('context_snippet', [id]);
     failing.arm(); // the first query of the next sync fails once (the refetch)
     await idx.search(scopeAll(), [word], [word], 3000).catch(() => undefined);
     const after = await idx.search(scopeAll(), [word], [word], 3000);
-    expect(after!.candidates.map((c) => c.row.id)).toEqual([]);
+    expect(idsOf(after)).toEqual([]);
   });
 
   it.runIf(dialect.name !== 'sqlite')('sees another process\'s deletes and project deletes, whatever the counts', async () => {
@@ -117,8 +120,8 @@ describeEachDialect('memory index coherence', (t, dialect) => {
     const other = (await s().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
     elsewhere.touched('context_snippet', []); // nothing
     const b = await elsewhere.search({ ...scopeAll(), projectId: other }, [w2], [w2], 3000);
-    expect(a!.candidates.map((c) => c.row.id)).not.toContain(victim.id);
-    expect(b!.candidates.map((c) => c.row.id)).toContain(item.id);
+    expect(idsOf(a)).not.toContain(victim.id);
+    expect(idsOf(b)).toContain(item.id);
   });
   it.runIf(dialect.name !== 'sqlite')('keeps looking for other processes\' writes while recalls record usage', async () => {
     const elsewhere = new MemoryIndex(t().db, { checkIntervalMs: 0 });

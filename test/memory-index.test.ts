@@ -10,10 +10,14 @@ import { createDb } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { MemoryIndex } from '../src/modules/memory/memory-index.js';
 import { recall } from '../src/modules/memory/recall.js';
+import { isoMillis } from '../src/modules/memory/search.js';
 import { RecallBody, type RecallInput } from '../src/modules/memory/schemas.js';
 import { resolveScope } from '../src/modules/memory/scope.js';
 import { describeEachDialect } from './support/dialects.js';
 import { mspBuild } from './support/msp.js';
+
+/** The ids of a search's candidates, read from the rows a recall would show. */
+const idsOf = (found: Awaited<ReturnType<MemoryIndex['search']>>) => Array.from({ length: found!.columns.length }, (_, i) => found!.columns.item(i).row.id);
 
 const ctx = systemContext();
 // Made-up words end in a digit, so stemming leaves them as they are (they are searched for as given).
@@ -48,7 +52,9 @@ describeEachDialect('memory index', (t, dialect) => {
   it('ranks exactly as the database does, in every scope', async () => {
     const queries = ['backup firewall', 'wireguard tunnel', 'printer roller quota', 'which dns did we pick', 'the and of', 'mailbox'];
     const scopes = [{ project_id: projectA }, { project_id: loneProject }, { client_id: clientId }, {}, { project_id: projectB, tags: ['dns'] },
-      { project_id: projectA, as_of: '2026-01-04T00:00:00.000Z' }];
+      { project_id: projectA, as_of: '2026-01-04T00:00:00.000Z' },
+      // Exactly an item's time: it is in (the index compares numbers here, the database strings).
+      { project_id: projectA, as_of: '2026-01-06T09:03:00.000Z' }];
     let compared = 0;
     for (const query of queries) {
       for (const scope of scopes) {
@@ -108,7 +114,7 @@ describeEachDialect('memory index', (t, dialect) => {
     const scope = { projectId: projectA, clientId, allowedClients: null, asOf: new Date(Date.now() + 60_000).toISOString(), tags: [] };
     const snippet = await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `The ${word} backup finished` });
     const found = await elsewhere.search(scope, [word], [word], 3000);
-    expect(found!.candidates.map((c) => c.row.id)).toEqual([snippet.id]);
+    expect(idsOf(found)).toEqual([snippet.id]);
   });
 
   it('ranks the same after most of its items are deleted and it rebuilds itself without them', async () => {
@@ -138,6 +144,16 @@ describeEachDialect('memory index', (t, dialect) => {
     const viaSmall = await recall({ db: t().db, clock: systemClock, memoryIndex: small }, ctx, input, resolved);
     expect(viaSmall).toEqual(await recall({ db: t().db, clock: systemClock }, ctx, input, resolved));
     expect(viaSmall.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe('isoMillis', () => {
+  it('reads only the form whose numeric order is its string order', () => {
+    expect(isoMillis('2026-01-06T09:03:00.000Z')).toBe(Date.UTC(2026, 0, 6, 9, 3));
+    // Other forms compare differently as strings ("...00Z" sorts after "...00.500Z"), so the index compares them as strings.
+    for (const other of ['2026-01-06T09:03:00Z', '2026-01-06T09:03:00.000+00:00', '2026-02-30T00:00:00.000Z', '+012026-01-06T09:03:00.000Z', '2026-01-06 09:03:00', '']) {
+      expect(isoMillis(other)).toBeNaN();
+    }
   });
 });
 

@@ -81,39 +81,100 @@ export interface Query {
   now: string;
 }
 
-/** Per query term, how many candidates hold it: every item holding a query term is a candidate, so this is exact. */
-function documentFrequencies(candidates: readonly Candidate[], weights: RankWeights): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const c of candidates) {
-    for (const t of c.termFrequencies.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-    if (weights.contextWeight > 0) for (const t of c.contextFrequencies.keys()) if (!c.termFrequencies.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
-  }
-  return df;
+/**
+ * Candidates by column: what ranking reads of each one, without an object per candidate. A search that
+ * keeps its items by column (the server's memory index) fills these directly; `ranking` builds them from
+ * objects. Counts are per candidate and per term of `terms`: `own[i * terms.length + t]`.
+ */
+export interface CandidateColumns<C> {
+  length: number;
+  /** Distinct query terms, in the query's order (terms no candidate holds may be left out). */
+  terms: readonly string[];
+  own: Float64Array;
+  context: Float64Array;
+  textLength: Float64Array;
+  contextLength: Float64Array;
+  atMs: Float64Array;
+  usage: Float64Array;
+  relevance: Float64Array;
+  pinned: Uint8Array;
+  /** Index into SCOPES. */
+  scope: Uint8Array;
+  tags(i: number): readonly string[];
+  /** For ties: the later `at`, then the lower id, first. */
+  at(i: number): string;
+  id(i: number): string;
+  /** The item shown for candidate i: built only for the top of the ranking. */
+  item(i: number): C;
+}
+
+export const SCOPES: readonly Scope[] = ['project', 'client', 'global'];
+
+/** The query's distinct terms, in order: the order BM25 adds them up in, on every path. */
+export function distinctTerms(terms: readonly string[]): string[] {
+  return [...new Set(terms)];
+}
+
+/** Objects as columns, for `rankColumns`. */
+export function candidateColumns<C extends Candidate>(queryTerms: readonly string[], candidates: readonly C[]): CandidateColumns<C> {
+  const terms = distinctTerms(queryTerms);
+  const n = candidates.length;
+  const columns = emptyColumns<C>(n, terms, (i) => candidates[i]!);
+  candidates.forEach((c, i) => {
+    for (let t = 0; t < terms.length; t++) {
+      columns.own[i * terms.length + t] = c.termFrequencies.get(terms[t]!) ?? 0;
+      columns.context[i * terms.length + t] = c.contextFrequencies.get(terms[t]!) ?? 0;
+    }
+    columns.textLength[i] = c.length;
+    columns.contextLength[i] = c.contextLength;
+    columns.atMs[i] = c.atMs ?? Date.parse(c.at);
+    columns.usage[i] = c.usageCount;
+    columns.relevance[i] = c.relevanceScore;
+    columns.pinned[i] = c.pinned ? 1 : 0;
+    columns.scope[i] = SCOPES.indexOf(c.scope);
+  });
+  columns.tags = (i) => candidates[i]!.tags;
+  columns.at = (i) => candidates[i]!.at;
+  columns.id = (i) => candidates[i]!.id;
+  return columns;
+}
+
+/** Zeroed columns for n candidates (or with the counts given); the caller fills them and sets the accessors. */
+export function emptyColumns<C>(n: number, terms: readonly string[], item: (i: number) => C,
+  counts: { own: Float64Array; context: Float64Array } = { own: new Float64Array(n * terms.length), context: new Float64Array(n * terms.length) }): CandidateColumns<C> {
+  const none = () => { throw new Error('column accessor not set'); };
+  return {
+    length: n, terms, own: counts.own, context: counts.context,
+    textLength: new Float64Array(n), contextLength: new Float64Array(n), atMs: new Float64Array(n), usage: new Float64Array(n),
+    relevance: new Float64Array(n), pinned: new Uint8Array(n), scope: new Uint8Array(n), tags: none, at: none, id: none, item,
+  };
 }
 
 /** BM25F score of each candidate for the query terms (weighted by how often the query repeats a term). */
-export function bm25(query: readonly string[], candidates: readonly Candidate[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): number[] {
+function bm25(query: readonly string[], c: CandidateColumns<unknown>, stats: CorpusStats, weights: RankWeights): Float64Array {
   const queryCounts = new Map<string, number>();
   for (const t of query) queryCounts.set(t, (queryCounts.get(t) ?? 0) + 1);
-  const df = documentFrequencies(candidates, weights);
-  const n = Math.max(stats.docCount, candidates.length);
+  const width = c.terms.length;
+  // Per query term, how many candidates hold it: every item holding a query term is a candidate, so this is exact.
+  const df = new Float64Array(width);
+  for (let i = 0; i < c.length; i++) {
+    for (let t = 0; t < width; t++) if (c.own[i * width + t]! > 0 || (weights.contextWeight > 0 && c.context[i * width + t]! > 0)) df[t]!++;
+  }
+  const n = Math.max(stats.docCount, c.length);
   const avg = stats.avgLength > 0 ? stats.avgLength : 1;
-  // Per distinct query term: the term, its repeats in the query, its IDF.
-  const terms = [...queryCounts.keys()];
-  const boost = terms.map((t) => {
-    const d = df.get(t);
-    return d === undefined ? 0 : queryCounts.get(t)! * Math.log(1 + (n - d + 0.5) / (d + 0.5));
-  });
-  return candidates.map((c) => {
-    const length = c.length + weights.contextWeight * c.contextLength;
+  const boost = c.terms.map((term, t) => (df[t] ? (queryCounts.get(term) ?? 0) * Math.log(1 + (n - df[t]! + 0.5) / (df[t]! + 0.5)) : 0));
+  const scores = new Float64Array(c.length);
+  for (let i = 0; i < c.length; i++) {
+    const length = c.textLength[i]! + weights.contextWeight * c.contextLength[i]!;
     const norm = weights.k1 * (1 - weights.b + weights.b * (length / avg));
     let s = 0;
-    for (let i = 0; i < terms.length; i++) {
-      const f = (c.termFrequencies.get(terms[i]!) ?? 0) + weights.contextWeight * (c.contextFrequencies.get(terms[i]!) ?? 0);
-      if (f > 0) s += boost[i]! * (f * (weights.k1 + 1)) / (f + norm);
+    for (let t = 0; t < width; t++) {
+      const f = c.own[i * width + t]! + weights.contextWeight * c.context[i * width + t]!;
+      if (f > 0) s += boost[t]! * (f * (weights.k1 + 1)) / (f + norm);
     }
-    return s;
-  });
+    scores[i] = s;
+  }
+  return scores;
 }
 
 const DAY_MS = 86_400_000;
@@ -122,7 +183,11 @@ const DAY_MS = 86_400_000;
 function tagMatches(tags: readonly string[], queryTags: ReadonlySet<string>, categories: readonly string[]): number {
   let hits = 0;
   for (const t of tags) if (queryTags.has(t)) hits++;
-  for (const c of categories) if (tags.some((t) => categoryOfTag(t) === c)) hits++;
+  for (const c of categories) {
+    for (const t of tags) {
+      if (categoryOfTag(t) === c) { hits++; break; }
+    }
+  }
   return hits;
 }
 
@@ -132,61 +197,75 @@ export interface Ranking<C> {
   top(n: number): Scored<C>[];
 }
 
-/** Best first; ties break by time then id, so every database returns the same order. */
-function better<C extends Candidate>(a: Scored<C>, b: Scored<C>): number {
-  return b.score - a.score || (a.item.at < b.item.at ? 1 : a.item.at > b.item.at ? -1 : 0) || (a.item.id < b.item.id ? -1 : 1);
-}
-
 /**
  * Blends text relevance with tags, scope, recency, usage, the item's own relevance and pinning. Every
  * candidate is scored (text relevance is relative to the best one), but only the top asked for is
  * ordered: a recall shows ten items out of thousands of candidates.
  */
 export function ranking<C extends Candidate>(query: Query, candidates: readonly C[], stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): Ranking<C> {
-  const raw = bm25(query.terms, candidates, stats, weights);
+  return rankColumns(query, candidateColumns(query.terms, candidates), stats, weights);
+}
+
+/** `ranking` over candidates kept by column. */
+export function rankColumns<C>(query: Query, c: CandidateColumns<C>, stats: CorpusStats, weights: RankWeights = DEFAULT_WEIGHTS): Ranking<C> {
+  const raw = bm25(query.terms, c, stats, weights);
   let best = 0;
   for (const r of raw) if (r > best) best = r;
   const queryTags = new Set(query.tags);
   const categories = query.categories ?? [];
   const tagWanted = queryTags.size + categories.length;
   const now = Date.parse(query.now);
-  const scored = candidates.map((item, i) => {
-    const ageDays = Math.max(0, (now - (item.atMs ?? Date.parse(item.at))) / DAY_MS);
-    const decay = Math.pow(0.5, ageDays / weights.recencyHalfLifeDays);
-    const tagHits = tagWanted ? tagMatches(item.tags, queryTags, categories) / tagWanted : 0;
-    const breakdown: Breakdown = {
-      bm25: raw[i]!,
-      text: weights.text * (best > 0 ? raw[i]! / best : 0),
-      tags: weights.tags * tagHits,
-      scope: weights.scope[item.scope],
-      recency: weights.recency * (weights.recencyFloor + (1 - weights.recencyFloor) * decay),
-      usage: weights.usage * Math.log1p(Math.max(0, item.usageCount)) / Math.log(10),
-      relevance: weights.relevance * (item.relevanceScore - 1),
-      pinned: item.pinned ? weights.pinned : 0,
-    };
-    const score = breakdown.text + breakdown.tags + breakdown.scope + breakdown.recency + breakdown.usage + breakdown.relevance + breakdown.pinned;
-    return { item, score, breakdown };
+  // One function per part, used for the score of every candidate and for the breakdown of those shown: the two always agree.
+  const text = (i: number) => weights.text * (best > 0 ? raw[i]! / best : 0);
+  // Items share tag lists (the index keeps one copy of each): count each list's hits once.
+  const hitsOfList = new Map<readonly string[], number>();
+  const tagHits = (list: readonly string[]) => {
+    let hits = hitsOfList.get(list);
+    if (hits === undefined) hitsOfList.set(list, (hits = tagMatches(list, queryTags, categories)));
+    return hits;
+  };
+  const tags = (i: number) => weights.tags * (tagWanted ? tagHits(c.tags(i)) / tagWanted : 0);
+  const scope = (i: number) => weights.scope[SCOPES[c.scope[i]!]!];
+  const recency = (i: number) => {
+    const decay = Math.pow(0.5, Math.max(0, (now - c.atMs[i]!) / DAY_MS) / weights.recencyHalfLifeDays);
+    return weights.recency * (weights.recencyFloor + (1 - weights.recencyFloor) * decay);
+  };
+  const usage = (i: number) => weights.usage * Math.log1p(Math.max(0, c.usage[i]!)) / Math.log(10);
+  const relevance = (i: number) => weights.relevance * (c.relevance[i]! - 1);
+  const pinned = (i: number) => (c.pinned[i] ? weights.pinned : 0);
+  const scores = new Float64Array(c.length);
+  for (let i = 0; i < c.length; i++) scores[i] = text(i) + tags(i) + scope(i) + recency(i) + usage(i) + relevance(i) + pinned(i);
+  const scored = (i: number): Scored<C> => ({
+    item: c.item(i), score: scores[i]!,
+    breakdown: { bm25: raw[i]!, text: text(i), tags: tags(i), scope: scope(i), recency: recency(i), usage: usage(i), relevance: relevance(i), pinned: pinned(i) },
   });
+  // Best first; ties break by time then id, so every database returns the same order.
+  const better = (a: number, b: number) => {
+    if (scores[a] !== scores[b]) return scores[b]! - scores[a]!;
+    const atA = c.at(a);
+    const atB = c.at(b);
+    return atA < atB ? 1 : atA > atB ? -1 : c.id(a) < c.id(b) ? -1 : 1;
+  };
   return {
-    length: scored.length,
+    length: c.length,
     top(n) {
       if (n <= 0) return [];
-      if (n * 4 >= scored.length) return [...scored].sort(better).slice(0, n);
-      // The n best so far, kept in order; most candidates lose to the n-th at the first comparison.
-      const kept: Scored<C>[] = [];
-      for (const s of scored) {
-        if (kept.length === n && better(s, kept[n - 1]!) >= 0) continue;
+      if (n * 4 >= c.length) return Array.from({ length: c.length }, (_, i) => i).sort(better).slice(0, n).map(scored);
+      // The n best so far, kept in order; most candidates lose to the n-th on score alone.
+      const kept: number[] = [];
+      for (let i = 0; i < c.length; i++) {
+        if (kept.length === n && (scores[i]! < scores[kept[n - 1]!]! || better(i, kept[n - 1]!) >= 0)) continue;
         let lo = 0;
         let hi = kept.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          if (better(kept[mid]!, s) < 0) lo = mid + 1;
+          if (better(kept[mid]!, i) < 0) lo = mid + 1;
           else hi = mid;
         }
-        kept.splice(lo, 0, s);
+        kept.splice(lo, 0, i);
         if (kept.length > n) kept.pop();
       }
-      return kept;
+      return kept.map(scored);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SATURATED, TermStore } from '../../src/modules/memory/term-counts.js';
+import { SATURATED, SATURATED_COUNT, TermStore } from '../../src/modules/memory/term-counts.js';
 
 describe('term store', () => {
   it('counts each term in the text and the context, keeps counts through compaction, and reuses freed space', () => {
@@ -10,13 +10,22 @@ describe('term store', () => {
       return { i, terms: store.add(own, context).offset };
     });
     const id = (t: string) => store.idOf(t)!;
+    const wanted = ['alpha', 'gamma', 'delta'];
     const check = (item: { i: number; terms: number }) => {
-      expect(store.own(item.terms, id('alpha'))).toBe(1);
-      expect(store.own(item.terms, id('gamma') ?? -1)).toBe(item.i % 4);
-      expect(store.context(item.terms, id('delta'))).toBe(item.i % 3 ? 1 : 0);
-      expect(store.context(item.terms, id('alpha'))).toBe(item.i % 3 ? 1 : 0);
-      expect(store.holdsAny(item.terms, [id(`beta${item.i % 7}`)])).toBe(true);
-      expect(store.holdsAny(item.terms, [id('delta')])).toBe(item.i % 3 !== 0);
+      const own = new Float64Array(3).fill(-1);
+      const context = new Float64Array(3).fill(-1);
+      store.mark(wanted.map(id), wanted.map(id));
+      expect(store.countMarked(item.terms, own, context, 0)).toBe(1);
+      // Terms the item lacks are left as they were (-1): the caller's columns start at 0.
+      expect([...own]).toEqual([1, item.i % 4 || -1, -1]);
+      expect([...context]).toEqual(item.i % 3 ? [1, -1, 1] : [-1, -1, -1]);
+      const holds = (offset: number) => store.countMarked(offset, new Float64Array(0), new Float64Array(0), 0) !== 0;
+      store.mark([id(`beta${item.i % 7}`)], []);
+      expect(holds(item.terms)).toBe(true);
+      store.mark([id('delta')], []);
+      expect(holds(item.terms)).toBe(item.i % 3 !== 0);
+      store.mark([id('beta6'), id('gamma')], []);
+      expect(holds(item.terms)).toBe(item.i % 7 === 6 || item.i % 4 !== 0);
     };
     items.forEach(check);
     const kept = items.filter((x) => x.i % 3 === 0);
@@ -32,8 +41,11 @@ describe('term store', () => {
     const store = new TermStore();
     const { offset, saturated } = store.add('word '.repeat(300).trim(), 'word other');
     const word = store.idOf('word')!;
-    expect(store.own(offset, word)).toBe(SATURATED);
+    const own = new Float64Array(1);
+    const context = new Float64Array(1);
+    store.mark([word], [word]);
+    expect(store.countMarked(offset, own, context, 0)).toBe(SATURATED_COUNT);
+    expect([own[0], context[0]]).toEqual([SATURATED, 1]);
     expect(saturated?.get(2 * word)).toBe(300);
-    expect(store.context(offset, word)).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { MemoryKind } from '../context/tag-index.js';
-import type { CandidateRow } from './search.js';
+import { isoMillis, type CandidateRow } from './search.js';
 
 const KINDS: readonly MemoryKind[] = ['context_snippet', 'conversation_context', 'decision_log'];
 /** The tags of every untagged item: frozen, since it is shared. */
@@ -36,11 +36,14 @@ export class ItemColumns {
   relevance = new Float64Array(1024);
   /** When it happened (occurred_at, else created_at), parsed once. */
   atMs = new Float64Array(1024);
+  /** 1 when that time is in the server's own form, so comparing `atMs` is comparing the strings (see `isoMillis`). */
+  atIso = new Uint8Array(1024);
   /** Its updated_at, parsed: how a check against the database sees that it changed. */
   updatedMs = new Float64Array(1024);
   /** Exact counts of 255 or more, by slot, then by `2 * term id + (0 own | 1 context)`. */
   saturated = new Map<number, Map<number, number>>();
   private interned = new Map<string, string>();
+  private internedTags = new Map<string, string[]>();
 
   /** Stores a row; returns its slot. */
   add(row: CandidateRow, updatedMs: number, terms: number, saturated: Map<number, number> | null): number {
@@ -50,7 +53,7 @@ export class ItemColumns {
     this.label[slot] = this.intern(row.label);
     this.projectId[slot] = row.project_id === null ? null : this.intern(row.project_id);
     this.clientId[slot] = row.client_id === null ? null : this.intern(row.client_id);
-    this.tags[slot] = row.tags.length ? row.tags.map((t) => this.intern(t)) : NO_TAGS;
+    this.tags[slot] = row.tags.length ? this.internTags(row.tags) : NO_TAGS;
     this.occurredAt[slot] = row.occurred_at;
     // An ingest batch shares its created_at: one copy.
     this.createdAt[slot] = this.intern(row.created_at);
@@ -66,6 +69,7 @@ export class ItemColumns {
     this.seenBy[slot] = 0;
     this.relevance[slot] = row.relevance_score;
     this.atMs[slot] = Date.parse(row.occurred_at ?? row.created_at);
+    this.atIso[slot] = Number.isNaN(isoMillis(row.occurred_at ?? row.created_at)) ? 0 : 1;
     this.updatedMs[slot] = updatedMs;
     if (saturated) this.saturated.set(slot, saturated);
     return slot;
@@ -120,7 +124,16 @@ export class ItemColumns {
     this.seenBy = grown(this.seenBy);
     this.relevance = grown(this.relevance);
     this.atMs = grown(this.atMs);
+    this.atIso = grown(this.atIso);
     this.updatedMs = grown(this.updatedMs);
+  }
+
+  /** One frozen copy of each tag list: items share a handful of them, and ranking counts each list's hits once. */
+  private internTags(tags: readonly string[]): string[] {
+    const key = JSON.stringify(tags);
+    let list = this.internedTags.get(key);
+    if (!list) this.internedTags.set(key, (list = Object.freeze(tags.map((t) => this.intern(t))) as string[]));
+    return list;
   }
 
   private intern(value: string): string {

@@ -1,11 +1,11 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { dialectOf } from '../../db/dialect.js';
-import type { Scope, TermFrequencies } from '../../memory/score.js';
+import { emptyColumns, SCOPES, type CandidateColumns } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import type { MemoryKind } from '../context/tag-index.js';
 import { ItemColumns } from './item-columns.js';
-import { MAX_TERM_IDS, SATURATED, TermStore } from './term-counts.js';
-import { candidateRow, placedInScope, scopeOf, type CandidateRow, type MemoryCandidate, MEMORY_SOURCES, RANK_COLUMNS, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
+import { MAX_TERM_IDS, SATURATED, SATURATED_COUNT, TermStore } from './term-counts.js';
+import { candidateRow, isoMillis, placedInScope, scopeOf, type CandidateRow, MEMORY_SOURCES, RANK_COLUMNS, type RecallItem, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
 /** The slots of one project's items, one client's, or of those with neither; dead ones are swept when they are half of it. */
 interface Group { slots: number[]; dead: number }
@@ -19,7 +19,6 @@ export interface MemoryIndexOptions {
 
 const REFETCH_BATCH = 500;
 const LOAD_PAGE = 5000;
-const NONE: ReadonlyMap<string, number> = new Map();
 
 /**
  * Every recallable item's ranking data, in memory, grouped by project and client: a recall looks only at
@@ -79,48 +78,83 @@ export class MemoryIndex {
 
   /**
    * The items in scope holding any of `matchTerms` (every item in scope when there are none, newest first,
-   * up to `cap` per kind), with the counts of `queryTerms`, and the size of the scope for BM25; null when
-   * the index is off (too many items) and the caller should ask the database.
+   * up to `cap` per kind), as columns for ranking with the counts of `queryTerms` (distinct, in the query's
+   * order), and the size of the scope for BM25; null when the index is off (too many items) and the caller
+   * should ask the database.
    */
-  async search(scope: SearchScope, matchTerms: readonly string[], queryTerms: readonly string[], cap: number): Promise<{ candidates: MemoryCandidate[]; stats: ScopeStats } | null> {
+  async search(scope: SearchScope, matchTerms: readonly string[], queryTerms: readonly string[], cap: number): Promise<{ columns: CandidateColumns<RecallItem>; stats: ScopeStats } | null> {
     if (!(await this.warm())) return null;
     // Again when a write arrived while the last sync was finishing: a recall sees every write committed before it.
     for (let round = 0; round < 3 && (round === 0 || this.pending.size || this.removedScopes.length); round++) await this.sync();
     if (this.off) return null;
     const match = matchTerms.map((t) => this.terms.idOf(encodeTerm(t))).filter((id): id is number => id !== undefined);
-    const wanted: WantedTerms = { terms: [], ids: [] };
-    for (const term of new Set(queryTerms)) {
+    const wanted: { terms: string[]; ids: number[] } = { terms: [], ids: [] };
+    for (const term of queryTerms) {
       const id = this.terms.idOf(encodeTerm(term));
       if (id !== undefined) { wanted.terms.push(term); wanted.ids.push(id); }
     }
+    this.terms.mark(match, wanted.ids);
     const stats: ScopeStats = { docCount: 0, termCount: 0, contextCount: 0 };
-    const matched: number[] = [];
     const t = this.table;
+    const found = new Found(wanted.ids.length);
     if (++this.searches === 2 ** 31) {
       t.seenBy.fill(0);
       this.searches = 1;
     }
     const search = this.searches;
+    const asOfMs = isoMillis(scope.asOf);
+    const asOfIso = !Number.isNaN(asOfMs);
     const visit = (slot: number) => {
       if (!t.live[slot] || t.seenBy[slot] === search) return;
       t.seenBy[slot] = search;
-      if (!placedInScope(t.occurredAt[slot] ?? t.createdAt[slot]!, t.expiresAt[slot]!, t.projectId[slot]!, t.clientId[slot]!, t.tags[slot]!, scope)) return;
+      const reached = t.atIso[slot] && asOfIso ? t.atMs[slot]! <= asOfMs : (t.occurredAt[slot] ?? t.createdAt[slot]!) <= scope.asOf;
+      if (!placedInScope(reached, t.expiresAt[slot]!, t.projectId[slot]!, t.clientId[slot]!, t.tags[slot]!, scope)) return;
       stats.docCount++;
       stats.termCount += t.termCount[slot]!;
       stats.contextCount += t.contextCount[slot]!;
-      if (!matchTerms.length || this.terms.holdsAny(t.terms[slot]!, match)) matched.push(slot);
+      this.take(found, slot, wanted.ids, matchTerms.length > 0);
     };
     if (!scope.projectId && !scope.clientId) for (let slot = 0; slot < t.size; slot++) visit(slot);
     else for (const group of this.groupsInReach(scope)) for (let i = 0; i < group.length; i++) visit(group[i]!);
-    return { candidates: this.newestPerKind(matched, cap).map((slot) => this.candidate(slot, wanted, scope)), stats };
+    const kept = this.newestPerKind(found, cap);
+    if (kept) {
+      // Rare (a query too vague to rank well): count again for the items kept.
+      found.clear();
+      for (const slot of kept) this.take(found, slot, wanted.ids, matchTerms.length > 0);
+    }
+    return { columns: this.columns(found, wanted.terms, scope), stats };
   }
 
-  /** At most `cap` of each kind, the newest (then the highest id), as the database path's `limit` keeps them. */
-  private newestPerKind(slots: number[], cap: number): number[] {
+  /** Adds the item to `found` with its counts of the wanted terms when it holds a marked term (any item when `matching` is false). */
+  private take(found: Found, slot: number, wanted: readonly number[], matching: boolean): void {
+    if (!matching) return found.add(slot);
+    const width = wanted.length;
+    found.reserve();
+    const base = found.length * width;
+    const holds = this.terms.countMarked(this.table.terms[slot]!, found.own, found.context, base);
+    if (!holds) return;
+    if (holds === SATURATED_COUNT) {
+      // Counts of 255 or more are kept exactly beside the packed ones.
+      const exact = this.table.saturated.get(slot)!;
+      wanted.forEach((id, k) => {
+        if (found.own[base + k] === SATURATED) found.own[base + k] = exact.get(2 * id)!;
+        if (found.context[base + k] === SATURATED) found.context[base + k] = exact.get(2 * id + 1)!;
+      });
+    }
+    found.add(slot);
+  }
+
+  /**
+   * At most `cap` of each kind, the newest (then the highest id), as the database path's `limit` keeps them:
+   * null when no kind has more (they all stay).
+   */
+  private newestPerKind(found: Found, cap: number): number[] | null {
     const t = this.table;
+    const perKind = [0, 0, 0];
+    for (let i = 0; i < found.length; i++) perKind[t.kind[found.slots[i]!]!]!++;
+    if (perKind.every((n) => n <= cap)) return null;
     const byKind = [[], [], []] as number[][];
-    for (const slot of slots) byKind[t.kind[slot]!]!.push(slot);
-    if (byKind.every((list) => list.length <= cap)) return slots;
+    for (let i = 0; i < found.length; i++) byKind[t.kind[found.slots[i]!]!]!.push(found.slots[i]!);
     const newer = (a: number, b: number) => (t.createdAt[a]! < t.createdAt[b]! ? 1 : t.createdAt[a]! > t.createdAt[b]! ? -1 : t.id[a]! < t.id[b]! ? 1 : -1);
     return byKind.flatMap((list) => (list.length <= cap ? list : list.sort(newer).slice(0, cap)));
   }
@@ -133,20 +167,28 @@ export class MemoryIndex {
     return groups;
   }
 
-  /** The item as a candidate: how often each query term occurs in its text and its context, and what ranking weighs. */
-  private candidate(slot: number, wanted: WantedTerms, scope: SearchScope): MemoryCandidate {
-    // [own, context] count per wanted term, read once from the term store: no map built per candidate.
-    const counts: number[] = [];
-    const terms = this.table.terms[slot]!;
-    let inContext = false;
-    for (const id of wanted.ids) {
-      const own = this.terms.own(terms, id);
-      const context = this.terms.context(terms, id);
-      const exact = own === SATURATED || context === SATURATED ? this.table.saturated.get(slot)! : null;
-      counts.push(own === SATURATED ? exact!.get(2 * id)! : own, context === SATURATED ? exact!.get(2 * id + 1)! : context);
-      if (context) inContext = true;
+  /**
+   * The items found as ranking reads them: their counts of the wanted terms, and what else ranking weighs.
+   * The table is held as it is now, so a rebuild during the recall changes nothing it reads.
+   */
+  private columns(found: Found, terms: string[], scope: SearchScope): CandidateColumns<RecallItem> {
+    const t = this.table;
+    const slots = found.slots;
+    const c = emptyColumns<RecallItem>(found.length, terms, (i) => new SlotItem(t, slots[i]!), found.counts());
+    for (let i = 0; i < found.length; i++) {
+      const slot = slots[i]!;
+      c.textLength[i] = t.termCount[slot]!;
+      c.contextLength[i] = t.contextCount[slot]!;
+      c.atMs[i] = t.atMs[slot]!;
+      c.usage[i] = t.usage[slot]!;
+      c.relevance[i] = t.relevance[slot]!;
+      c.pinned[i] = t.pinned[slot]!;
+      c.scope[i] = SCOPES.indexOf(scopeOf(t.projectId[slot]!, t.clientId[slot]!, scope));
     }
-    return new SlotCandidate(this.table, slot, new CountsView(wanted.terms, counts, 0), inContext ? new CountsView(wanted.terms, counts, 1) : NONE, scope);
+    c.tags = (i) => t.tags[slots[i]!]!;
+    c.at = (i) => t.occurredAt[slots[i]!] ?? t.createdAt[slots[i]!]!;
+    c.id = (i) => t.id[slots[i]!]!;
+    return c;
   }
 
   /** Applies the writes this process reported, and every so often looks for writes from elsewhere. */
@@ -342,60 +384,61 @@ function rankRows(db: Kysely<any>, kind: MemoryKind) {
   return db.selectFrom(source.table).select(RANK_COLUMNS(source) as any);
 }
 
-/**
- * A candidate read from the table's columns. Its row is built only when asked for: ranking reads the
- * fields below for every candidate, the row is needed for the few shown. (The table object it holds
- * stays as it was even when the index is rebuilt meanwhile.)
- */
-class SlotCandidate implements MemoryCandidate {
+/** The items a search found, with their counts of the wanted terms (`width` per item), in growing arrays. */
+class Found {
+  length = 0;
+  slots = new Int32Array(256);
+  own: Float64Array;
+  context: Float64Array;
+
+  constructor(private readonly width: number) {
+    this.own = new Float64Array(256 * width);
+    this.context = new Float64Array(256 * width);
+  }
+
+  /** Room for one more item (its counts start at 0). */
+  reserve(): void {
+    if (this.length < this.slots.length) return;
+    const grow = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.slots = grow(this.slots, 2 * this.slots.length);
+    this.own = grow(this.own, 2 * this.slots.length * this.width);
+    this.context = grow(this.context, 2 * this.slots.length * this.width);
+  }
+
+  add(slot: number): void {
+    this.reserve();
+    this.slots[this.length++] = slot;
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.own.fill(0);
+    this.context.fill(0);
+  }
+
+  counts(): { own: Float64Array; context: Float64Array } {
+    return { own: this.own.subarray(0, this.length * this.width), context: this.context.subarray(0, this.length * this.width) };
+  }
+}
+
+/** An item ranking put on top: its row is built only now, for the few a recall shows. */
+class SlotItem implements RecallItem {
   readonly id: string;
-  readonly length: number;
-  readonly contextLength: number;
-  readonly tags: string[];
-  readonly scope: Scope;
   readonly at: string;
-  readonly atMs: number;
-  readonly usageCount: number;
-  readonly relevanceScore: number;
-  readonly pinned: boolean;
+  readonly tags: string[];
   private built: CandidateRow | undefined;
 
-  constructor(private readonly table: ItemColumns, private readonly slot: number, readonly termFrequencies: TermFrequencies,
-    readonly contextFrequencies: TermFrequencies, search: SearchScope) {
+  constructor(private readonly table: ItemColumns, private readonly slot: number) {
     this.id = table.id[slot]!;
-    this.length = table.termCount[slot]!;
-    this.contextLength = table.contextCount[slot]!;
-    this.tags = table.tags[slot]!;
-    this.scope = scopeOf(table.projectId[slot]!, table.clientId[slot]!, search);
     this.at = table.occurredAt[slot] ?? table.createdAt[slot]!;
-    this.atMs = table.atMs[slot]!;
-    this.usageCount = table.usage[slot]!;
-    this.relevanceScore = table.relevance[slot]!;
-    this.pinned = table.pinned[slot] === 1;
+    this.tags = table.tags[slot]!;
   }
 
   get row(): CandidateRow {
     return (this.built ??= this.table.row(this.slot));
-  }
-}
-
-/** The query's distinct terms with their ids in the dictionary (terms the index never saw are left out). */
-interface WantedTerms { terms: string[]; ids: number[] }
-
-/** One column (own or context) of a candidate's counts, read as term frequencies. */
-class CountsView implements TermFrequencies {
-  constructor(private readonly terms: readonly string[], private readonly counts: readonly number[], private readonly column: 0 | 1) {}
-
-  get(term: string): number | undefined {
-    const i = this.terms.indexOf(term);
-    return i < 0 ? undefined : this.counts[2 * i + this.column] || undefined;
-  }
-
-  has(term: string): boolean {
-    return this.get(term) !== undefined;
-  }
-
-  keys(): string[] {
-    return this.terms.filter((_, i) => this.counts[2 * i + this.column]);
   }
 }

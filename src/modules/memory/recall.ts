@@ -4,20 +4,18 @@ import type { RequestContext } from '../../core/context.js';
 import { clientLimit } from '../../entities/policy.js';
 import { Deduper } from '../../memory/dedupe.js';
 import { formatForInjection } from '../../memory/format.js';
-import { ranking, DEFAULT_WEIGHTS, type Ranking, type RankWeights } from '../../memory/score.js';
+import { candidateColumns, distinctTerms, rankColumns, DEFAULT_WEIGHTS, type CandidateColumns, type Ranking, type RankWeights } from '../../memory/score.js';
 import { categoriesIn, extractTags, tagsInCategory } from '../../memory/tags.js';
 import { decodeTerms, encodedQuery, storedFrequencies, terms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { RecallInput, RecallOutput } from './schemas.js';
 import type { ResolvedScope } from './scope.js';
-import { candidateRow, fetchBodies, findCandidates, memoryCandidate, scopeStats, type CandidateBody, type CandidateRow, type MemoryCandidate, type SearchScope } from './search.js';
+import { candidateRow, fetchBodies, findCandidates, memoryCandidate, scopeStats, type CandidateBody, type CandidateRow, type RecallItem, type SearchScope, type ScopeStats } from './search.js';
 import type { MemoryIndex } from './memory-index.js';
 import { bumpUsage, normalizeTags } from '../context/service.js';
 
 /** Per table: more matches than this are a query too vague to rank well anyway. */
 const CANDIDATE_CAP = 3000;
-
-type Ranked = MemoryCandidate;
 
 /** What a caller sees an item as: turns of a conversation, a snippet, a session summary or a decision. */
 function kindOf(row: CandidateRow): string {
@@ -30,7 +28,7 @@ function kindOf(row: CandidateRow): string {
  * top of the ranking, in growing windows: formatting a prefix gives the same result as formatting
  * the whole list whenever the limit or the budget stopped it inside that prefix.
  */
-async function fitInBudget(db: Kysely<any>, ranked: Ranking<Ranked>, input: RecallInput, search: SearchScope) {
+async function fitInBudget(db: Kysely<any>, ranked: Ranking<RecallItem>, input: RecallInput, search: SearchScope) {
   const bodies = new Map<string, CandidateBody>();
   for (let window = Math.max(2 * input.limit, 16); ; window *= 4) {
     const prefix = ranked.top(window);
@@ -54,13 +52,14 @@ export interface RecallDeps { db: Kysely<any>; clock: Clock; weights?: RankWeigh
  * Every item in scope holding a query term (or an expansion of one), with the counts of the query's own
  * terms, and the scope's size: from the in-memory index when there is one, else from the database.
  */
-async function findInScope(deps: RecallDeps, search: SearchScope, matchTerms: string[], queryTerms: string[]) {
-  const found = await deps.memoryIndex?.search(search, matchTerms, queryTerms, CANDIDATE_CAP);
+async function findInScope(deps: RecallDeps, search: SearchScope, matchTerms: string[], queryTerms: string[]): Promise<{ columns: CandidateColumns<RecallItem>; stats: ScopeStats }> {
+  const wanted = distinctTerms(queryTerms);
+  const found = await deps.memoryIndex?.search(search, matchTerms, wanted, CANDIDATE_CAP);
   if (found) return found;
   const [rows, stats] = await Promise.all([findCandidates(deps.db, matchTerms, search, CANDIDATE_CAP), scopeStats(deps.db, search)]);
-  const wanted = encodedQuery(queryTerms);
-  const candidates = rows.map((row) => memoryCandidate(candidateRow(row), storedFrequencies(row.search_terms, wanted), storedFrequencies(row.context_terms, wanted), search));
-  return { candidates, stats };
+  const encoded = encodedQuery(wanted);
+  const candidates = rows.map((row) => memoryCandidate(candidateRow(row), storedFrequencies(row.search_terms, encoded), storedFrequencies(row.context_terms, encoded), search));
+  return { columns: candidateColumns(wanted, candidates), stats };
 }
 
 /**
@@ -76,9 +75,9 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const categories = categoriesIn(input.query);
   const expansion = categories.flatMap((c) => tagsInCategory(c).flatMap(terms));
   const search = { projectId: scope.projectId, clientId: scope.clientId, allowedClients: clientLimit(ctx), asOf: now, tags: normalizeTags(input.tags) };
-  const { candidates, stats } = await findInScope(deps, search, [...new Set([...queryTerms, ...expansion])], queryTerms);
+  const { columns, stats } = await findInScope(deps, search, [...new Set([...queryTerms, ...expansion])], queryTerms);
   const avgLength = stats.docCount ? (stats.termCount + weights.contextWeight * stats.contextCount) / stats.docCount : 1;
-  const ranked = ranking({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], categories, now }, candidates, { docCount: stats.docCount, avgLength }, weights);
+  const ranked = rankColumns({ terms: queryTerms, tags: [...new Set([...input.tags, ...extractTags(input.query)])], categories, now }, columns, { docCount: stats.docCount, avgLength }, weights);
   const injection = await fitInBudget(deps.db, ranked, input, search);
   const items = injection.included.map(({ body, scored: { item, score, breakdown } }) => ({
     id: item.id, kind: kindOf(item.row), title: body.title, text: body.text, score: Number(score.toFixed(6)),
@@ -95,5 +94,5 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
       deps.memoryIndex?.touched(kind, ids);
     }
   }
-  return { items, text: injection.text, tokens: injection.tokens, candidates: candidates.length };
+  return { items, text: injection.text, tokens: injection.tokens, candidates: columns.length };
 }

@@ -6,6 +6,8 @@
  * `termId << 8 | count`, sorted by term id. A count of 255 means "255 or more" (the caller keeps those exactly).
  */
 export const SATURATED = 255;
+/** What `countMarked` answers when a count it wrote is SATURATED. */
+export const SATURATED_COUNT = 2;
 /** Term ids have 23 bits: past that the dictionary is full and the index turns itself off. */
 export const MAX_TERM_IDS = 1 << 23;
 
@@ -14,6 +16,10 @@ export class TermStore {
   private data = new Int32Array(1 << 16);
   private used = 0;
   private freed = 0;
+  /** Per term id: the generation of the search that marked it, and its column among the wanted terms (-1 for none). */
+  private marks = new Int32Array(0);
+  private columns = new Int32Array(0);
+  private generation = 0;
 
   /** Distinct terms seen. */
   get vocabulary(): number {
@@ -69,20 +75,48 @@ export class TermStore {
     }
   }
 
-  /** The packed count (0..255) of term `id` in the item's own text. */
-  own(offset: number, id: number): number {
-    return this.find(offset + 2, this.data[offset]!, id);
+  /**
+   * Marks the terms of one search: `match` (any of them makes an item a candidate) and `wanted` (whose counts
+   * ranking reads, each at its column). The scans below then read each item's span once, with no search
+   * per term. A new mark replaces the last, so a search marks and scans without awaiting in between.
+   */
+  mark(match: readonly number[], wanted: readonly number[]): void {
+    if (this.marks.length < this.ids.size) {
+      this.marks = new Int32Array(Math.max(this.ids.size, 2 * this.marks.length));
+      this.columns = new Int32Array(this.marks.length);
+      this.generation = 0;
+    }
+    if (++this.generation === 2 ** 31) {
+      this.marks.fill(0);
+      this.generation = 1;
+    }
+    for (const id of match) { this.marks[id] = this.generation; this.columns[id] = -1; }
+    wanted.forEach((id, column) => { this.marks[id] = this.generation; this.columns[id] = column; });
   }
 
-  /** The packed count (0..255) of term `id` in the item's context (its neighbouring turns). */
-  context(offset: number, id: number): number {
-    return this.find(offset + 2 + this.data[offset]!, this.data[offset + 1]!, id);
-  }
-
-  /** Whether the item holds any of the terms `ids`, in its text or its context. */
-  holdsAny(offset: number, ids: readonly number[]): boolean {
-    for (let i = 0; i < ids.length; i++) if (this.own(offset, ids[i]!) || this.context(offset, ids[i]!)) return true;
-    return false;
+  /**
+   * Whether the item at `offset` holds a marked term (0 when not, else 1, or SATURATED_COUNT when one of
+   * the wanted counts written is SATURATED and the caller must put the exact count in). Writes the packed
+   * counts of the wanted terms into `own` and `context` from `base` (at each term's column); terms the item
+   * lacks are not written. One pass over the item's span.
+   */
+  countMarked(offset: number, own: Float64Array, context: Float64Array, base: number): number {
+    const { data, marks, generation, columns } = this;
+    const ownEnd = offset + 2 + data[offset]!;
+    const end = ownEnd + data[offset + 1]!;
+    let holds = 0;
+    for (let i = offset + 2; i < end; i++) {
+      const id = data[i]! >> 8;
+      if (marks[id] !== generation) continue;
+      if (!holds) holds = 1;
+      const column = columns[id]!;
+      if (column < 0) continue;
+      const count = data[i]! & SATURATED;
+      if (i < ownEnd) own[base + column] = count;
+      else context[base + column] = count;
+      if (count === SATURATED) holds = SATURATED_COUNT;
+    }
+    return holds;
   }
 
   private spanLength(offset: number): number {
@@ -98,21 +132,6 @@ export class TermStore {
     const offset = this.used;
     this.used += length;
     return offset;
-  }
-
-  /** Binary search over `length` entries from `start`: items hold tens of terms. */
-  private find(start: number, length: number, id: number): number {
-    const data = this.data;
-    let lo = start;
-    let hi = start + length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const at = data[mid]! >> 8;
-      if (at === id) return data[mid]! & SATURATED;
-      if (at < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
   }
 
   private count(stored: string | null): Map<number, number> {
