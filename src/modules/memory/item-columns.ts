@@ -31,8 +31,11 @@ export class ItemColumns {
   tokens = new Int32Array(1024);
   /** Offset of the item's terms in the term store. */
   terms = new Int32Array(1024);
-  /** The last search that looked at the item (it is in both its project's and its client's list). */
+  /** The last search that counted the item as in its scope (it is in both its project's and its client's list). */
   seenBy = new Int32Array(1024);
+  /** The last search that found the item, and where in its list of found items (-1: counted by a scan of its terms). */
+  foundBy = new Int32Array(1024);
+  foundAt = new Int32Array(1024);
   relevance = new Float64Array(1024);
   /** When it happened (occurred_at, else created_at), parsed once. */
   atMs = new Float64Array(1024);
@@ -67,6 +70,7 @@ export class ItemColumns {
     this.tokens[slot] = row.tokens;
     this.terms[slot] = terms;
     this.seenBy[slot] = 0;
+    this.foundBy[slot] = 0;
     this.relevance[slot] = row.relevance_score;
     this.atMs[slot] = Date.parse(row.occurred_at ?? row.created_at);
     this.atIso[slot] = Number.isNaN(isoMillis(row.occurred_at ?? row.created_at)) ? 0 : 1;
@@ -122,6 +126,8 @@ export class ItemColumns {
     this.tokens = grown(this.tokens);
     this.terms = grown(this.terms);
     this.seenBy = grown(this.seenBy);
+    this.foundBy = grown(this.foundBy);
+    this.foundAt = grown(this.foundAt);
     this.relevance = grown(this.relevance);
     this.atMs = grown(this.atMs);
     this.atIso = grown(this.atIso);

@@ -3,12 +3,19 @@ import { dialectOf } from '../../db/dialect.js';
 import { emptyColumns, SCOPES, type CandidateColumns } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import type { MemoryKind } from '../context/tag-index.js';
+import { GroupPostings } from './group-postings.js';
 import { ItemColumns } from './item-columns.js';
 import { MAX_TERM_IDS, SATURATED, SATURATED_COUNT, TermStore } from './term-counts.js';
 import { candidateRow, isoMillis, placedInScope, scopeOf, type CandidateRow, MEMORY_SOURCES, RANK_COLUMNS, type RecallItem, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
-/** The slots of one project's items, one client's, or of those with neither; dead ones are swept when they are half of it. */
-interface Group { slots: number[]; dead: number }
+/**
+ * The slots of one project's items, one client's, or of those with neither; dead ones are swept when they
+ * are half of it. Its postings are built when it is searched a second time with no change in between (so
+ * a group written between every two recalls is scanned instead of rebuilt each time), and dropped by any change.
+ */
+interface Group { slots: number[]; dead: number; postings: GroupPostings | null; searchesSinceChange: number }
+
+const newGroup = (): Group => ({ slots: [], dead: 0, postings: null, searchesSinceChange: 0 });
 
 export interface MemoryIndexOptions {
   /** Past this many items the index stays off and recall asks the database's full-text index instead. */
@@ -33,7 +40,7 @@ export class MemoryIndex {
   private slots = new Map<MemoryKind, Map<string, number>>();
   private byProject = new Map<string, Group>();
   private byClient = new Map<string, Group>();
-  private global: Group = { slots: [], dead: 0 };
+  private global: Group = newGroup();
   private terms = new TermStore();
   private pending = new Map<MemoryKind, Set<string>>();
   /** Projects and clients deleted since the last sync: their items are read again then (after any load in progress). */
@@ -99,34 +106,97 @@ export class MemoryIndex {
     const found = new Found(wanted.ids.length);
     if (++this.searches === 2 ** 31) {
       t.seenBy.fill(0);
+      t.foundBy.fill(0);
       this.searches = 1;
     }
     const search = this.searches;
     const asOfMs = isoMillis(scope.asOf);
     const asOfIso = !Number.isNaN(asOfMs);
-    const visit = (slot: number) => {
+    const matching = matchTerms.length > 0;
+    // Every item in scope counts for BM25; those holding a term are found from the postings, or by reading their terms.
+    const visit = (slot: number, scan: boolean) => {
       if (!t.live[slot] || t.seenBy[slot] === search) return;
-      t.seenBy[slot] = search;
       const reached = t.atIso[slot] && asOfIso ? t.atMs[slot]! <= asOfMs : (t.occurredAt[slot] ?? t.createdAt[slot]!) <= scope.asOf;
       if (!placedInScope(reached, t.expiresAt[slot]!, t.projectId[slot]!, t.clientId[slot]!, t.tags[slot]!, scope)) return;
+      t.seenBy[slot] = search;
       stats.docCount++;
       stats.termCount += t.termCount[slot]!;
       stats.contextCount += t.contextCount[slot]!;
-      this.take(found, slot, wanted.ids, matchTerms.length > 0);
+      if (scan) this.take(found, slot, wanted.ids, matching, search);
     };
-    if (!scope.projectId && !scope.clientId) for (let slot = 0; slot < t.size; slot++) visit(slot);
-    else for (const group of this.groupsInReach(scope)) for (let i = 0; i < group.length; i++) visit(group[i]!);
+    if (!scope.projectId && !scope.clientId) {
+      for (let slot = 0; slot < t.size; slot++) visit(slot, true);
+    } else {
+      const withPostings: GroupPostings[] = [];
+      for (const group of this.groupsInReach(scope)) {
+        const postings = matching ? this.postingsOf(group) : null;
+        if (postings) withPostings.push(postings);
+        for (let i = 0; i < group.slots.length; i++) visit(group.slots[i]!, !postings);
+      }
+      for (const postings of withPostings) this.findInPostings(postings, found, match, wanted.ids, search);
+    }
     const kept = this.newestPerKind(found, cap);
     if (kept) {
       // Rare (a query too vague to rank well): count again for the items kept.
       found.clear();
-      for (const slot of kept) this.take(found, slot, wanted.ids, matchTerms.length > 0);
+      for (const slot of kept) this.take(found, slot, wanted.ids, matching, search);
     }
     return { columns: this.columns(found, wanted.terms, scope), stats };
   }
 
-  /** Adds the item to `found` with its counts of the wanted terms when it holds a marked term (any item when `matching` is false). */
-  private take(found: Found, slot: number, wanted: readonly number[], matching: boolean): void {
+  /** The group's postings: built on its second search since it last changed, null before. */
+  private postingsOf(group: Group): GroupPostings | null {
+    if (!group.postings && ++group.searchesSinceChange >= 2) group.postings = GroupPostings.build(group.slots, this.table.live, this.table.terms, this.terms);
+    return group.postings;
+  }
+
+  /** Any change to a group's items drops its postings. */
+  private changed(group: Group): void {
+    group.postings = null;
+    group.searchesSinceChange = 0;
+  }
+
+  /**
+   * Adds to `found` the items in scope (stamped by this search) holding any `match` term, from the postings,
+   * with the counts of the `wanted` terms. An item found already keeps its place and gains the counts.
+   */
+  private findInPostings(postings: GroupPostings, found: Found, match: readonly number[], wanted: readonly number[], search: number): void {
+    const t = this.table;
+    const width = wanted.length;
+    for (const id of match) {
+      const k = postings.find(id);
+      if (k < 0) continue;
+      const column = wanted.indexOf(id);
+      for (let e = postings.start(k), end = postings.end(k); e < end; e++) {
+        const slot = postings.slots[e]!;
+        if (t.seenBy[slot] !== search) continue; // out of scope
+        let at: number;
+        if (t.foundBy[slot] === search) {
+          at = t.foundAt[slot]!;
+          if (at < 0) continue; // counted by a scan of its terms already
+        } else {
+          at = found.length;
+          found.add(slot);
+          t.foundBy[slot] = search;
+          t.foundAt[slot] = at;
+        }
+        if (column < 0) continue;
+        const own = postings.own[e]!;
+        const context = postings.context[e]!;
+        // Counts of 255 or more are kept exactly beside the packed ones.
+        found.own[at * width + column] = own === SATURATED ? t.saturated.get(slot)!.get(2 * id)! : own;
+        found.context[at * width + column] = context === SATURATED ? t.saturated.get(slot)!.get(2 * id + 1)! : context;
+      }
+    }
+  }
+
+  /**
+   * Adds the item to `found` with its counts of the wanted terms when it holds a marked term (any item when
+   * `matching` is false), reading its terms; stamps it so the postings of another group skip it.
+   */
+  private take(found: Found, slot: number, wanted: readonly number[], matching: boolean, search: number): void {
+    this.table.foundBy[slot] = search;
+    this.table.foundAt[slot] = -1;
     if (!matching) return found.add(slot);
     const width = wanted.length;
     found.reserve();
@@ -160,10 +230,12 @@ export class MemoryIndex {
   }
 
   /** The groups a scope names: its project's, its client's, and the global one. */
-  private groupsInReach(scope: SearchScope): number[][] {
-    const groups = [this.global.slots];
-    if (scope.projectId) groups.push(this.byProject.get(scope.projectId)?.slots ?? []);
-    if (scope.clientId) groups.push(this.byClient.get(scope.clientId)?.slots ?? []);
+  private groupsInReach(scope: SearchScope): Group[] {
+    const groups = [this.global];
+    const project = scope.projectId ? this.byProject.get(scope.projectId) : undefined;
+    const client = scope.clientId ? this.byClient.get(scope.clientId) : undefined;
+    if (project) groups.push(project);
+    if (client) groups.push(client);
     return groups;
   }
 
@@ -301,7 +373,7 @@ export class MemoryIndex {
     this.slots.clear();
     this.byProject.clear();
     this.byClient.clear();
-    this.global = { slots: [], dead: 0 };
+    this.global = newGroup();
     this.terms = new TermStore();
   }
 
@@ -316,6 +388,7 @@ export class MemoryIndex {
     for (const group of [this.global, ...this.byProject.values(), ...this.byClient.values()]) {
       group.slots = group.slots.filter((old) => moved[old]! >= 0).map((old) => moved[old]!);
       group.dead = 0;
+      this.changed(group);
     }
   }
 
@@ -327,7 +400,10 @@ export class MemoryIndex {
     let ids = this.slots.get(row.kind);
     if (!ids) this.slots.set(row.kind, (ids = new Map()));
     ids.set(row.id, slot);
-    for (const group of this.groupsOf(row.project_id, row.client_id, true)) group.slots.push(slot);
+    for (const group of this.groupsOf(row.project_id, row.client_id, true)) {
+      group.slots.push(slot);
+      this.changed(group);
+    }
   }
 
   private remove(kind: MemoryKind, id: string): void {
@@ -341,6 +417,7 @@ export class MemoryIndex {
     const projectId = t.projectId[slot]!;
     const clientId = t.clientId[slot]!;
     for (const group of this.groupsOf(projectId, clientId, false)) {
+      this.changed(group);
       if (++group.dead * 2 > group.slots.length) {
         group.slots = group.slots.filter((s) => t.live[s]);
         group.dead = 0;
@@ -356,7 +433,7 @@ export class MemoryIndex {
     const groups: Group[] = [];
     const find = (map: Map<string, Group>, id: string) => {
       let group = map.get(id);
-      if (!group && create) map.set(id, (group = { slots: [], dead: 0 }));
+      if (!group && create) map.set(id, (group = newGroup()));
       if (group) groups.push(group);
     };
     if (projectId) find(this.byProject, projectId);

@@ -31,6 +31,11 @@ export class TermStore {
     return this.used ? this.freed / this.used : 0;
   }
 
+  /** The packed spans, read-only, for building a group's postings (`GroupPostings`). */
+  get packed(): Int32Array {
+    return this.data;
+  }
+
   idOf(token: string): number | undefined {
     return this.ids.get(token);
   }
