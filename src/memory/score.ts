@@ -217,18 +217,27 @@ export function rankColumns<C>(query: Query, c: CandidateColumns<C>, stats: Corp
   const now = Date.parse(query.now);
   // One function per part, used for the score of every candidate and for the breakdown of those shown: the two always agree.
   const text = (i: number) => weights.text * (best > 0 ? raw[i]! / best : 0);
-  // Items share tag lists (the index keeps one copy of each): count each list's hits once.
+  // Items share tag lists (the index keeps one copy of each): count each list's hits once. Neighbouring
+  // candidates (turns of one session) often share one list, and one time: the last answer is kept at hand.
   const hitsOfList = new Map<readonly string[], number>();
+  let lastList: readonly string[] | null = null;
+  let lastHits = 0;
   const tagHits = (list: readonly string[]) => {
+    if (list === lastList) return lastHits;
     let hits = hitsOfList.get(list);
     if (hits === undefined) hitsOfList.set(list, (hits = tagMatches(list, queryTags, categories)));
-    return hits;
+    lastList = list;
+    return (lastHits = hits);
   };
   const tags = (i: number) => weights.tags * (tagWanted ? tagHits(c.tags(i)) / tagWanted : 0);
   const scope = (i: number) => weights.scope[SCOPES[c.scope[i]!]!];
+  let lastAt = NaN;
+  let lastRecency = 0;
   const recency = (i: number) => {
-    const decay = Math.pow(0.5, Math.max(0, (now - c.atMs[i]!) / DAY_MS) / weights.recencyHalfLifeDays);
-    return weights.recency * (weights.recencyFloor + (1 - weights.recencyFloor) * decay);
+    if (c.atMs[i] === lastAt) return lastRecency;
+    lastAt = c.atMs[i]!;
+    const decay = Math.pow(0.5, Math.max(0, (now - lastAt) / DAY_MS) / weights.recencyHalfLifeDays);
+    return (lastRecency = weights.recency * (weights.recencyFloor + (1 - weights.recencyFloor) * decay));
   };
   const usage = (i: number) => weights.usage * Math.log1p(Math.max(0, c.usage[i]!)) / Math.log(10);
   const relevance = (i: number) => weights.relevance * (c.relevance[i]! - 1);
