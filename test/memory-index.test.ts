@@ -93,9 +93,14 @@ describeEachDialect('memory index', (t, dialect) => {
     expect(await ids({ query: other, project_id: projectA })).toEqual([]);
     expect(await ids({ query: other, project_id: loneProject })).toEqual([snippet.id]);
 
+    // A use changes the row in place (same scope, same terms): the group's postings stay, the usage is new.
     const before = (await recalled({ query: other, project_id: loneProject, explain: true })).items[0]!.explain!.usage;
     await services().context.use(ctx, 'context_snippet', snippet.id);
     expect((await recalled({ query: other, project_id: loneProject, explain: true })).items[0]!.explain!.usage).toBeGreaterThan(before);
+    expect(await ids({ query: other, project_id: loneProject })).toEqual([snippet.id]);
+    // A new tag is a new term: the item is stored again and found by it.
+    await services().context.contextSnippets.update(ctx, snippet.id, { tags: ['wombat7'] });
+    expect(await ids({ query: 'wombat7', project_id: loneProject })).toEqual([snippet.id]);
 
     await services().context.contextSnippets.remove(ctx, snippet.id);
     expect(await ids({ query: other, project_id: loneProject })).toEqual([]);

@@ -52,6 +52,14 @@ export class ItemColumns {
   add(row: CandidateRow, updatedMs: number, terms: number, saturated: Map<number, number> | null): number {
     if (this.size === this.kind.length) this.grow();
     const slot = this.size++;
+    this.seenBy[slot] = 0;
+    this.foundBy[slot] = 0;
+    this.write(slot, row, updatedMs, terms, saturated);
+    return slot;
+  }
+
+  /** Stores a row in its slot: a new one, or the item's own when it changed in place (same scope, same terms). */
+  write(slot: number, row: CandidateRow, updatedMs: number, terms: number, saturated: Map<number, number> | null): void {
     this.id[slot] = row.id;
     this.label[slot] = this.intern(row.label);
     this.projectId[slot] = row.project_id === null ? null : this.intern(row.project_id);
@@ -69,14 +77,12 @@ export class ItemColumns {
     this.contextCount[slot] = row.context_count;
     this.tokens[slot] = row.tokens;
     this.terms[slot] = terms;
-    this.seenBy[slot] = 0;
-    this.foundBy[slot] = 0;
     this.relevance[slot] = row.relevance_score;
     this.atMs[slot] = Date.parse(row.occurred_at ?? row.created_at);
     this.atIso[slot] = Number.isNaN(isoMillis(row.occurred_at ?? row.created_at)) ? 0 : 1;
     this.updatedMs[slot] = updatedMs;
     if (saturated) this.saturated.set(slot, saturated);
-    return slot;
+    else this.saturated.delete(slot);
   }
 
   remove(slot: number): void {

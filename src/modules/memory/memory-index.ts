@@ -288,7 +288,9 @@ export class MemoryIndex {
           this.touched(kind, list.slice(i)); // read again by the next recall
           throw err;
         }
-        for (const id of slice) this.remove(kind, id);
+        // Gone rows go; the others are stored again (in place when only their columns changed).
+        const present = new Set(rows.map((r) => r.id));
+        for (const id of slice) if (!present.has(id)) this.remove(kind, id);
         for (const row of rows) this.add(row);
       }
     }
@@ -394,9 +396,16 @@ export class MemoryIndex {
 
   private add(raw: StoredRow): void {
     const row = candidateRow(raw);
+    const span = this.terms.encode(raw.search_terms, raw.context_terms);
+    const t = this.table;
+    const known = this.slots.get(row.kind)?.get(row.id);
+    // Changed in place (a use counted, a tag added): same scope and terms, so its groups and their postings stand.
+    if (known !== undefined && t.projectId[known] === row.project_id && t.clientId[known] === row.client_id && this.terms.holds(t.terms[known]!, span)) {
+      t.write(known, row, Date.parse(raw.updated_at), t.terms[known]!, span.saturated);
+      return;
+    }
     this.remove(row.kind, row.id);
-    const { offset, saturated } = this.terms.add(raw.search_terms, raw.context_terms);
-    const slot = this.table.add(row, Date.parse(raw.updated_at), offset, saturated);
+    const slot = this.table.add(row, Date.parse(raw.updated_at), this.terms.store(span), span.saturated);
     let ids = this.slots.get(row.kind);
     if (!ids) this.slots.set(row.kind, (ids = new Map()));
     ids.set(row.id, slot);

@@ -11,6 +11,9 @@ export const SATURATED_COUNT = 2;
 /** Term ids have 23 bits: past that the dictionary is full and the index turns itself off. */
 export const MAX_TERM_IDS = 1 << 23;
 
+/** A span before it is stored (see `TermStore.encode`). */
+export interface EncodedSpan { data: number[]; saturated: Map<number, number> | null }
+
 export class TermStore {
   private ids = new Map<string, number>();
   private data = new Int32Array(1 << 16);
@@ -42,21 +45,38 @@ export class TermStore {
 
   /** Stores an item's two stored term strings (space-separated tokens); returns its span's offset and the exact counts of 255 or more. */
   add(own: string | null, context: string | null): { offset: number; saturated: Map<number, number> | null } {
+    const span = this.encode(own, context);
+    return { offset: this.store(span), saturated: span.saturated };
+  }
+
+  /** An item's span as it would be stored: [own count, context count, entries...], and the exact counts of 255 or more. */
+  encode(own: string | null, context: string | null): EncodedSpan {
     const ownCounts = this.count(own);
     const contextCounts = this.count(context);
-    const offset = this.reserve(2 + ownCounts.size + contextCounts.size);
-    this.data[offset] = ownCounts.size;
-    this.data[offset + 1] = contextCounts.size;
-    let at = offset + 2;
+    const data = [ownCounts.size, contextCounts.size];
     let saturated: Map<number, number> | null = null;
     for (const [section, counts] of [[0, ownCounts], [1, contextCounts]] as const) {
       for (const id of [...counts.keys()].sort((a, b) => a - b)) {
         const n = counts.get(id)!;
         if (n >= SATURATED) (saturated ??= new Map()).set(2 * id + section, n);
-        this.data[at++] = (id << 8) | Math.min(n, SATURATED);
+        data.push((id << 8) | Math.min(n, SATURATED));
       }
     }
-    return { offset, saturated };
+    return { data, saturated };
+  }
+
+  /** Stores an encoded span; returns its offset. */
+  store(span: EncodedSpan): number {
+    const offset = this.reserve(span.data.length);
+    for (let i = 0; i < span.data.length; i++) this.data[offset + i] = span.data[i]!;
+    return offset;
+  }
+
+  /** Whether the span at `offset` is this one (an item updated without a change to its terms keeps its span). */
+  holds(offset: number, span: EncodedSpan): boolean {
+    if (this.spanLength(offset) !== span.data.length) return false;
+    for (let i = 0; i < span.data.length; i++) if (this.data[offset + i] !== span.data[i]) return false;
+    return true;
   }
 
   /** The span at `offset` is no longer used. */
