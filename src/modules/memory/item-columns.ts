@@ -41,6 +41,8 @@ export class ItemColumns {
   atMs = new Float64Array(1024);
   /** 1 when that time is in the server's own form, so comparing `atMs` is comparing the strings (see `isoMillis`). */
   atIso = new Uint8Array(1024);
+  /** created_at as `isoMillis` reads it (NaN when in another form): the order a capped search keeps the newest in. */
+  createdMs = new Float64Array(1024);
   /** Its updated_at, parsed: how a check against the database sees that it changed. */
   updatedMs = new Float64Array(1024);
   /** Exact counts of 255 or more, by slot, then by `2 * term id + (0 own | 1 context)`. */
@@ -80,6 +82,7 @@ export class ItemColumns {
     this.relevance[slot] = row.relevance_score;
     this.atMs[slot] = Date.parse(row.occurred_at ?? row.created_at);
     this.atIso[slot] = Number.isNaN(isoMillis(row.occurred_at ?? row.created_at)) ? 0 : 1;
+    this.createdMs[slot] = isoMillis(row.created_at);
     this.updatedMs[slot] = updatedMs;
     if (saturated) this.saturated.set(slot, saturated);
     else this.saturated.delete(slot);
@@ -137,6 +140,7 @@ export class ItemColumns {
     this.relevance = grown(this.relevance);
     this.atMs = grown(this.atMs);
     this.atIso = grown(this.atIso);
+    this.createdMs = grown(this.createdMs);
     this.updatedMs = grown(this.updatedMs);
   }
 
