@@ -29,8 +29,8 @@ describeEachDialect('memory index', (t, dialect) => {
   const services = () => t().services;
   const create = (kind: 'contextSnippets' | 'decisionLogs', values: Record<string, unknown>) => services().context[kind].create(ctx, values) as Promise<any>;
   const recalled = async (input: Record<string, unknown>) => services().memory.recall(ctx, { token_budget: 4000, limit: 50, record_usage: false, ...input });
-  // Three times: a group is scanned on its first search after a change, and searched through its postings once
-  // they are built (on the second): the answer must not depend on which.
+  // Three times: a group is scanned on its first searches after a change, and searched through its postings once
+  // they are built (on the third): the answer must not depend on which.
   const ids = async (input: Record<string, unknown>) => {
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push((await recalled(input)).items.map((item) => item.id));

@@ -250,7 +250,9 @@ export function rankColumns<C>(query: Query, c: CandidateColumns<C>, stats: Corp
   });
   // Best first; ties break by time then id, so every database returns the same order.
   const better = (a: number, b: number) => {
-    if (scores[a] !== scores[b]) return scores[b]! - scores[a]!;
+    // NaN (a time that does not parse) counts as a tie, as `b - a || ...` did: broken by time, then id.
+    const difference = scores[b]! - scores[a]!;
+    if (difference) return difference;
     const atA = c.at(a);
     const atB = c.at(b);
     return atA < atB ? 1 : atA > atB ? -1 : c.id(a) < c.id(b) ? -1 : 1;

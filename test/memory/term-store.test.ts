@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SATURATED, SATURATED_COUNT, TermStore } from '../../src/modules/memory/term-counts.js';
+import { HOLDS_SATURATED, SATURATED, TermStore } from '../../src/modules/memory/term-counts.js';
 
 describe('term store', () => {
   it('counts each term in the text and the context, keeps counts through compaction, and reuses freed space', () => {
@@ -44,7 +44,7 @@ describe('term store', () => {
     const own = new Float64Array(1);
     const context = new Float64Array(1);
     store.mark([word], [word]);
-    expect(store.countMarked(offset, own, context, 0)).toBe(SATURATED_COUNT);
+    expect(store.countMarked(offset, own, context, 0)).toBe(HOLDS_SATURATED);
     expect([own[0], context[0]]).toEqual([SATURATED, 1]);
     expect(saturated?.get(2 * word)).toBe(300);
   });

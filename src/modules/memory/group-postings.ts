@@ -1,68 +1,59 @@
 import type { TermStore } from './term-counts.js';
 
 /**
- * One group's items by term (an inverted index): for each term the group's items hold, the slots holding
- * it, with the term's packed count in the item's text and in its context. A search then reads only the
- * items holding its terms, not every term of every item in scope. It is a snapshot: any change to the
- * group drops it (the index rebuilds it when the group is searched again, see `MemoryIndex`).
+ * One group's items by term (an inverted index): for each term the group's items hold, an entry per item
+ * and section (its text, its context) holding it: `slot << 1 | section`, with the term's packed count. A
+ * search then reads only the items holding its terms, not every term of every item in scope. It is a
+ * snapshot: any change to the group drops it (the index rebuilds it when the group is searched again).
  */
 export class GroupPostings {
   private constructor(
-    /** The terms, sorted; entries of `termIds[k]` are `starts[k]` to `starts[k + 1]`. */
+    /** The terms, sorted; the entries of `termIds[k]` are `starts[k]` to `starts[k + 1]`. */
     private readonly termIds: Int32Array,
     private readonly starts: Int32Array,
-    readonly slots: Int32Array,
-    readonly own: Uint8Array,
-    readonly context: Uint8Array,
+    readonly entries: Int32Array,
+    readonly counts: Uint8Array,
   ) {}
 
   /** The postings of the live items among `slots`, whose term spans are at `spans[slot]` in `store`. */
   static build(slots: readonly number[], live: Uint8Array, spans: Int32Array, store: TermStore): GroupPostings {
     const data = store.packed;
-    // Pass 1: how many items hold each term (in their text, their context or both: one entry an item).
-    const perTerm = new Int32Array(store.vocabulary);
+    const perTerm = store.scratch();
     const seen: number[] = [];
-    let entries = 0;
-    const eachTerm = (slot: number, visit: (id: number, own: number, context: number) => void) => {
-      const offset = spans[slot]!;
-      let i = offset + 2;
-      const ownEnd = i + data[offset]!;
-      let j = ownEnd;
-      const end = ownEnd + data[offset + 1]!;
-      // Both halves are sorted by term id: merge them.
-      while (i < ownEnd || j < end) {
-        const a = i < ownEnd ? data[i]! >> 8 : Infinity;
-        const b = j < end ? data[j]! >> 8 : Infinity;
-        if (a === b) visit(a, data[i++]! & 255, data[j++]! & 255);
-        else if (a < b) visit(a, data[i++]! & 255, 0);
-        else visit(b, 0, data[j++]! & 255);
-      }
-    };
+    // Pass 1: how many entries each term has. A span is [own count, context count, entries...], each `id << 8 | count`.
+    let total = 0;
     for (const slot of slots) {
       if (!live[slot]) continue;
-      eachTerm(slot, (id) => {
+      const offset = spans[slot]!;
+      const end = offset + 2 + data[offset]! + data[offset + 1]!;
+      for (let i = offset + 2; i < end; i++) {
+        const id = data[i]! >> 8;
         if (perTerm[id]++ === 0) seen.push(id);
-        entries++;
-      });
+      }
+      total += end - offset - 2;
     }
     const termIds = Int32Array.from(seen).sort();
     const starts = new Int32Array(termIds.length + 1);
     for (let k = 0; k < termIds.length; k++) {
       starts[k + 1] = starts[k]! + perTerm[termIds[k]!]!;
-      perTerm[termIds[k]!] = starts[k]!; // now each term's next free entry
+      perTerm[termIds[k]!] = starts[k]!; // from here on: the term's next free entry
     }
     // Pass 2: the entries.
-    const postings = new GroupPostings(termIds, starts, new Int32Array(entries), new Uint8Array(entries), new Uint8Array(entries));
+    const entries = new Int32Array(total);
+    const counts = new Uint8Array(total);
     for (const slot of slots) {
       if (!live[slot]) continue;
-      eachTerm(slot, (id, own, context) => {
-        const e = perTerm[id]!++;
-        postings.slots[e] = slot;
-        postings.own[e] = own;
-        postings.context[e] = context;
-      });
+      const offset = spans[slot]!;
+      const ownEnd = offset + 2 + data[offset]!;
+      const end = ownEnd + data[offset + 1]!;
+      for (let i = offset + 2; i < end; i++) {
+        const e = perTerm[data[i]! >> 8]!++;
+        entries[e] = (slot << 1) | (i < ownEnd ? 0 : 1);
+        counts[e] = data[i]! & 255;
+      }
     }
-    return postings;
+    for (const id of seen) perTerm[id] = 0; // the scratch goes back clean
+    return new GroupPostings(termIds, starts, entries, counts);
   }
 
   /** The index k of the term's entries (`start(k)` to `end(k)`), or -1 when no item of the group holds it. */
@@ -84,10 +75,5 @@ export class GroupPostings {
 
   end(k: number): number {
     return this.starts[k + 1]!;
-  }
-
-  /** Bytes held: what the postings add to the index's memory. */
-  get bytes(): number {
-    return this.termIds.byteLength + this.starts.byteLength + this.slots.byteLength * 1.5;
   }
 }

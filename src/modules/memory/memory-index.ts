@@ -5,7 +5,7 @@ import { encodeTerm } from '../../memory/text.js';
 import type { MemoryKind } from '../context/tag-index.js';
 import { GroupPostings } from './group-postings.js';
 import { ItemColumns } from './item-columns.js';
-import { MAX_TERM_IDS, SATURATED, SATURATED_COUNT, TermStore } from './term-counts.js';
+import { HOLDS_SATURATED, MAX_TERM_IDS, SATURATED, TermStore } from './term-counts.js';
 import { candidateRow, isoMillis, placedInScope, scopeOf, type CandidateRow, MEMORY_SOURCES, RANK_COLUMNS, type RecallItem, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
 /**
@@ -96,7 +96,7 @@ export class MemoryIndex {
     if (this.off) return null;
     const match = matchTerms.map((t) => this.terms.idOf(encodeTerm(t))).filter((id): id is number => id !== undefined);
     const wanted: { terms: string[]; ids: number[] } = { terms: [], ids: [] };
-    for (const term of queryTerms) {
+    for (const term of new Set(queryTerms)) {
       const id = this.terms.idOf(encodeTerm(term));
       if (id !== undefined) { wanted.terms.push(term); wanted.ids.push(id); }
     }
@@ -126,7 +126,7 @@ export class MemoryIndex {
     };
     const withPostings: GroupPostings[] = [];
     for (const group of this.groupsInReach(scope)) {
-      const postings = matching ? this.postingsOf(group) : null;
+      const postings = match.length ? this.postingsOf(group) : null;
       if (postings) withPostings.push(postings);
       for (let i = 0; i < group.slots.length; i++) visit(group.slots[i]!, !postings);
     }
@@ -142,9 +142,14 @@ export class MemoryIndex {
     return { columns: this.columns(found, wanted.terms, scope), stats };
   }
 
-  /** The group's postings: built on its second search since it last changed, null before. */
+  /**
+   * The group's postings, null before its third search since it last changed: a build costs a few scans of
+   * the group, so a group written between most recalls is scanned instead.
+   */
   private postingsOf(group: Group): GroupPostings | null {
-    if (!group.postings && ++group.searchesSinceChange >= 2) group.postings = GroupPostings.build(group.slots, this.table.live, this.table.terms, this.terms);
+    if (!group.postings && ++group.searchesSinceChange >= 3) {
+      group.postings = GroupPostings.build(group.slots, this.table.live, this.table.terms, this.terms);
+    }
     return group.postings;
   }
 
@@ -166,7 +171,8 @@ export class MemoryIndex {
       if (k < 0) continue;
       const column = wanted.indexOf(id);
       for (let e = postings.start(k), end = postings.end(k); e < end; e++) {
-        const slot = postings.slots[e]!;
+        const entry = postings.entries[e]!;
+        const slot = entry >> 1;
         if (t.seenBy[slot] !== search) continue; // out of scope
         let at: number;
         if (t.foundBy[slot] === search) {
@@ -178,14 +184,17 @@ export class MemoryIndex {
           t.foundBy[slot] = search;
           t.foundAt[slot] = at;
         }
-        if (column < 0) continue;
-        const own = postings.own[e]!;
-        const context = postings.context[e]!;
-        // Counts of 255 or more are kept exactly beside the packed ones.
-        found.own[at * width + column] = own === SATURATED ? t.saturated.get(slot)!.get(2 * id)! : own;
-        found.context[at * width + column] = context === SATURATED ? t.saturated.get(slot)!.get(2 * id + 1)! : context;
+        if (column >= 0) {
+          const counts = (entry & 1 ? found.context : found.own);
+          counts[at * width + column] = this.exactCount(slot, id, entry & 1, postings.counts[e]!);
+        }
       }
     }
+  }
+
+  /** A packed count read back: counts of 255 or more are kept exactly beside the packed ones. */
+  private exactCount(slot: number, id: number, section: number, packed: number): number {
+    return packed === SATURATED ? this.table.saturated.get(slot)!.get(2 * id + section)! : packed;
   }
 
   /**
@@ -201,12 +210,10 @@ export class MemoryIndex {
     const base = found.length * width;
     const holds = this.terms.countMarked(this.table.terms[slot]!, found.own, found.context, base);
     if (!holds) return;
-    if (holds === SATURATED_COUNT) {
-      // Counts of 255 or more are kept exactly beside the packed ones.
-      const exact = this.table.saturated.get(slot)!;
+    if (holds === HOLDS_SATURATED) {
       wanted.forEach((id, k) => {
-        if (found.own[base + k] === SATURATED) found.own[base + k] = exact.get(2 * id)!;
-        if (found.context[base + k] === SATURATED) found.context[base + k] = exact.get(2 * id + 1)!;
+        found.own[base + k] = this.exactCount(slot, id, 0, found.own[base + k]!);
+        found.context[base + k] = this.exactCount(slot, id, 1, found.context[base + k]!);
       });
     }
     found.add(slot);
@@ -260,16 +267,21 @@ export class MemoryIndex {
     return groups;
   }
 
-  /**
-   * The items found as ranking reads them: their counts of the wanted terms, and what else ranking weighs.
-   * The table is held as it is now, so a rebuild during the recall changes nothing it reads.
-   */
+  /** The items found as ranking reads them: their counts of the wanted terms, and what else ranking weighs. */
   private columns(found: Found, terms: string[], scope: SearchScope): CandidateColumns<RecallItem> {
     const t = this.table;
     const slots = found.slots;
-    const c = emptyColumns<RecallItem>(found.length, terms, (i) => new SlotItem(t, slots[i]!), found.counts());
+    const c = emptyColumns<RecallItem>(found.length, terms, (i) => new SlotItem(t, slots[i]!, ids[i]!, ats[i]!, tags[i]!), found.counts());
+    // What ranking reads after an await (ties, tags for the breakdown, the item) is copied now: a row
+    // changed in place meanwhile must not change a recall already ranked.
+    const ids: string[] = [];
+    const ats: string[] = [];
+    const tags: string[][] = [];
     for (let i = 0; i < found.length; i++) {
       const slot = slots[i]!;
+      ids.push(t.id[slot]!);
+      ats.push(t.occurredAt[slot] ?? t.createdAt[slot]!);
+      tags.push(t.tags[slot]!);
       c.textLength[i] = t.termCount[slot]!;
       c.contextLength[i] = t.contextCount[slot]!;
       c.atMs[i] = t.atMs[slot]!;
@@ -278,9 +290,9 @@ export class MemoryIndex {
       c.pinned[i] = t.pinned[slot]!;
       c.scope[i] = SCOPES.indexOf(scopeOf(t.projectId[slot]!, t.clientId[slot]!, scope));
     }
-    c.tags = (i) => t.tags[slots[i]!]!;
-    c.at = (i) => t.occurredAt[slots[i]!] ?? t.createdAt[slots[i]!]!;
-    c.id = (i) => t.id[slots[i]!]!;
+    c.tags = (i) => tags[i]!;
+    c.at = (i) => ats[i]!;
+    c.id = (i) => ids[i]!;
     return c;
   }
 
@@ -420,7 +432,7 @@ export class MemoryIndex {
     const span = this.terms.encode(raw.search_terms, raw.context_terms);
     const t = this.table;
     const known = this.slots.get(row.kind)?.get(row.id);
-    // Changed in place (a use counted, a tag added): same scope and terms, so its groups and their postings stand.
+    // Changed in place (a use counted, a new summary of the same words): same scope and terms, so its groups and their postings stand.
     if (known !== undefined && t.projectId[known] === row.project_id && t.clientId[known] === row.client_id && this.terms.holds(t.terms[known]!, span)) {
       t.write(known, row, Date.parse(raw.updated_at), t.terms[known]!, span.saturated);
       return;
@@ -533,18 +545,15 @@ class Found {
   }
 }
 
-/** An item ranking put on top: its row is built only now, for the few a recall shows. */
+/**
+ * An item ranking put on top. Its row is built only now, for the few a recall shows, from the table as it
+ * was at the search (a rebuild makes a new one): a change in place since then shows the newer row, while
+ * id, time and tags stay those the item was ranked with.
+ */
 class SlotItem implements RecallItem {
-  readonly id: string;
-  readonly at: string;
-  readonly tags: string[];
   private built: CandidateRow | undefined;
 
-  constructor(private readonly table: ItemColumns, private readonly slot: number) {
-    this.id = table.id[slot]!;
-    this.at = table.occurredAt[slot] ?? table.createdAt[slot]!;
-    this.tags = table.tags[slot]!;
-  }
+  constructor(private readonly table: ItemColumns, private readonly slot: number, readonly id: string, readonly at: string, readonly tags: string[]) {}
 
   get row(): CandidateRow {
     return (this.built ??= this.table.row(this.slot));

@@ -81,7 +81,7 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const injection = await fitInBudget(deps.db, ranked, input, search);
   const items = injection.included.map(({ body, scored: { item, score, breakdown } }) => ({
     id: item.id, kind: kindOf(item.row), title: body.title, text: body.text, score: Number(score.toFixed(6)),
-    source_refs: JSON.parse(body.source_refs) as string[], tags: item.tags, created_at: item.row.created_at,
+    source_refs: JSON.parse(body.source_refs) as string[], tags: [...item.tags], created_at: item.row.created_at,
     occurred_at: item.row.occurred_at, tokens: countTokens(body.text),
     ...(input.explain ? { explain: breakdown } : {}),
   }));

@@ -6,8 +6,9 @@
  * `termId << 8 | count`, sorted by term id. A count of 255 means "255 or more" (the caller keeps those exactly).
  */
 export const SATURATED = 255;
-/** What `countMarked` answers when a count it wrote is SATURATED. */
-export const SATURATED_COUNT = 2;
+/** What `countMarked` answers: the item holds a match term; and one of the counts it wrote is SATURATED. */
+export const HOLDS = 1;
+export const HOLDS_SATURATED = 2;
 /** Term ids have 23 bits: past that the dictionary is full and the index turns itself off. */
 export const MAX_TERM_IDS = 1 << 23;
 
@@ -19,10 +20,12 @@ export class TermStore {
   private data = new Int32Array(1 << 16);
   private used = 0;
   private freed = 0;
-  /** Per term id: the generation of the search that marked it, and its column among the wanted terms (-1 for none). */
-  private marks = new Int32Array(0);
+  /** Per term id: the generation of the search that marked it as a match term, as a wanted term, and its column among the wanted. */
+  private matchMarks = new Int32Array(0);
+  private wantedMarks = new Int32Array(0);
   private columns = new Int32Array(0);
   private generation = 0;
+  private borrowed = new Int32Array(0);
 
   /** Distinct terms seen. */
   get vocabulary(): number {
@@ -102,46 +105,54 @@ export class TermStore {
 
   /**
    * Marks the terms of one search: `match` (any of them makes an item a candidate) and `wanted` (whose counts
-   * ranking reads, each at its column). The scans below then read each item's span once, with no search
-   * per term. A new mark replaces the last, so a search marks and scans without awaiting in between.
+   * ranking reads, each at its column). `countMarked` then reads each item's span once, with no search per
+   * term. A new mark replaces the last, so a search marks and counts without awaiting in between.
    */
   mark(match: readonly number[], wanted: readonly number[]): void {
-    if (this.marks.length < this.ids.size) {
-      this.marks = new Int32Array(Math.max(this.ids.size, 2 * this.marks.length));
-      this.columns = new Int32Array(this.marks.length);
+    if (this.matchMarks.length < this.ids.size) {
+      const size = Math.max(this.ids.size, 2 * this.matchMarks.length);
+      this.matchMarks = new Int32Array(size);
+      this.wantedMarks = new Int32Array(size);
+      this.columns = new Int32Array(size);
       this.generation = 0;
     }
     if (++this.generation === 2 ** 31) {
-      this.marks.fill(0);
+      this.matchMarks.fill(0);
+      this.wantedMarks.fill(0);
       this.generation = 1;
     }
-    for (const id of match) { this.marks[id] = this.generation; this.columns[id] = -1; }
-    wanted.forEach((id, column) => { this.marks[id] = this.generation; this.columns[id] = column; });
+    for (const id of match) this.matchMarks[id] = this.generation;
+    wanted.forEach((id, column) => { this.wantedMarks[id] = this.generation; this.columns[id] = column; });
   }
 
   /**
-   * Whether the item at `offset` holds a marked term (0 when not, else 1, or SATURATED_COUNT when one of
-   * the wanted counts written is SATURATED and the caller must put the exact count in). Writes the packed
+   * Whether the item at `offset` holds a marked match term: 0 when not, else HOLDS, or HOLDS_SATURATED when
+   * one of the wanted counts written is SATURATED (the caller puts the exact count in). Writes the packed
    * counts of the wanted terms into `own` and `context` from `base` (at each term's column); terms the item
-   * lacks are not written. One pass over the item's span.
+   * lacks are not written.
    */
   countMarked(offset: number, own: Float64Array, context: Float64Array, base: number): number {
-    const { data, marks, generation, columns } = this;
+    const { data, matchMarks, wantedMarks, generation, columns } = this;
     const ownEnd = offset + 2 + data[offset]!;
     const end = ownEnd + data[offset + 1]!;
     let holds = 0;
+    let saturated = false;
     for (let i = offset + 2; i < end; i++) {
       const id = data[i]! >> 8;
-      if (marks[id] !== generation) continue;
-      if (!holds) holds = 1;
-      const column = columns[id]!;
-      if (column < 0) continue;
+      if (matchMarks[id] === generation) holds = HOLDS;
+      if (wantedMarks[id] !== generation) continue;
       const count = data[i]! & SATURATED;
-      if (i < ownEnd) own[base + column] = count;
-      else context[base + column] = count;
-      if (count === SATURATED) holds = SATURATED_COUNT;
+      if (i < ownEnd) own[base + columns[id]!] = count;
+      else context[base + columns[id]!] = count;
+      if (count === SATURATED) saturated = true;
     }
-    return holds;
+    return holds && saturated ? HOLDS_SATURATED : holds;
+  }
+
+  /** A zeroed Int32Array with a place per term id, lent to one synchronous caller, who must zero what it set. */
+  scratch(): Int32Array {
+    if (this.borrowed.length < this.ids.size) this.borrowed = new Int32Array(Math.max(this.ids.size, 2 * this.borrowed.length));
+    return this.borrowed;
   }
 
   private spanLength(offset: number): number {
