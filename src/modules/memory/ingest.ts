@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inClientScope } from '../../entities/policy.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { constraintViolation } from '../../db/dialect.js';
+import { constraintViolation, dialectOf } from '../../db/dialect.js';
 import { chunkRedactedTurns } from '../../memory/chunk.js';
 import { compressConversation, extractDecisions } from '../../memory/compress.js';
 import { redactSecrets } from '../../memory/redact.js';
@@ -53,12 +53,20 @@ async function sessionFor(trx: Kysely<any>, ctx: RequestContext, input: IngestIn
   return id;
 }
 
-/** Pieces already stored for the same turn with the same content (a hook resending overlapping turns). */
+/**
+ * Pieces already stored for the same turn with the same content (a hook resending overlapping turns).
+ * Found through the content hash index. SQLite without planner statistics (a new database, a server that
+ * has not restarted since it filled) picked the (project_id, client_id) index instead and read every
+ * snippet of the project per batch, so ingest slowed as the project grew; `+project_id` (SQLite's way to
+ * take a column out of index choice) leaves it the hash index. MariaDB and PostgreSQL keep statistics and
+ * choose the hash index themselves.
+ */
 async function existingPieces(trx: Kysely<any>, projectId: string | null, hashes: string[]): Promise<Set<string>> {
   if (!hashes.length) return new Set();
+  const project = dialectOf(trx) === 'sqlite' ? sql`+project_id` : sql.ref('project_id');
   const rows = await trx.selectFrom('context_snippets').select(['content_hash', 'source_refs'])
     .where('content_hash', 'in', [...new Set(hashes)])
-    .where((eb) => (projectId ? eb('project_id', '=', projectId) : eb('project_id', 'is', null))).execute();
+    .where((eb) => (projectId ? eb(project, '=', projectId) : eb(project, 'is', null))).execute();
   return new Set(rows.flatMap((r) => (JSON.parse(r.source_refs as string) as string[]).map((ref) => `${r.content_hash}|${ref}`)));
 }
 
