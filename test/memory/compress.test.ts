@@ -92,6 +92,11 @@ describe('dropFiller', () => {
     ['  Cheers,\nDave  ', 'Dave'],
     ["I'd add it to the store.", "I'd add it to the store."],
     ['Why??? Why did the VPN drop?!?!', 'Why did the VPN drop?'],
+    // Whitespace: every run of spaces, tabs and other blanks becomes one space; emoticons go, an "x" or ":" in words stays.
+    ['Fixed\tthe  VPN \t tunnel\u00a0today.  Then\u2003restarted nginx :) ok', 'Fixed the VPN tunnel today. Then restarted nginx ok'],
+    ['Run `npm  test`\t\tnow xD and then ;-) deploy', 'Run `npm test` now and then deploy'],
+    [':) great fix for the DNS zone', 'great fix for the DNS zone'],
+    ['Box: the Xen host at 10.0.0.1 runs x86', 'Box: the Xen host at 10.0.0.1 runs x86'],
   ])('%j', (input, expected) => {
     expect(dropFiller(input)).toBe(expected);
   });
