@@ -108,6 +108,12 @@ describe('dropFiller', () => {
   });
 });
 
+describe('contentWords', () => {
+  it('drops weak words and keeps every number and word with a digit', () => {
+    expect(contentWords('So the 2 of us got 10 okay, ok i18n and a1 on day 3')).toEqual(['2', '10', 'i18n', 'a1', '3']);
+  });
+});
+
 describe('splitSentences', () => {
   it('splits on sentence ends but not abbreviations, file names or inline code', () => {
     expect(splitSentences('It failed, e.g. in app.ts. Then `a. b` ran! Dr. Smith asked why? yes...\nnext line')).toEqual([
