@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 
 /** One-shot sha256 hex: crypto.hash (Node 20.12+) skips the Hash object, half the cost for short texts. */
-const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
+export const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
   ? (text) => crypto.hash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text).digest('hex');
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../core/context.js';
@@ -8,6 +7,7 @@ import { inClientScope } from '../../entities/policy.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { constraintViolation, dialectOf } from '../../db/dialect.js';
 import { chunkRedactedTurns } from '../../memory/chunk.js';
+import { sha256Hex } from '../../memory/hash.js';
 import { compressConversation, extractDecisions } from '../../memory/compress.js';
 import { redactSecrets } from '../../memory/redact.js';
 import { extractTags } from '../../memory/tags.js';
@@ -30,7 +30,7 @@ interface Row extends Record<string, unknown> { id: string }
 function ledgerKey(input: IngestInput): string {
   if (input.idempotency_key) return `key:${input.idempotency_key}`;
   const { idempotency_key: _, ...rest } = input;
-  return `auto:${createHash('sha256').update(canonicalJson(rest)).digest('hex')}`;
+  return `auto:${sha256Hex(canonicalJson(rest))}`;
 }
 
 async function insertMany(trx: Kysely<any>, table: string, rows: Record<string, unknown>[]) {
