@@ -1,7 +1,7 @@
 /**
  * Recall speed at scale: `npm run bench:recall -- [--database-url URL] [--sizes 10000,100000] [--queries 2000]`.
  * Builds a synthetic corpus of work conversations across 50 projects through the real ingest API,
- * then times recall through HTTP, one request at a time, at each size. Reports ingest turns/s,
+ * then times recall through HTTP, one request at a time, at each size (`--queries 0`: ingest only). Reports ingest turns/s,
  * recall p50/p95/p99 and the server's peak RSS; writes bench/results/recall-<dialect>.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,9 +51,12 @@ try {
     // SQLite database is memory-mapped: those pages are the kernel's page cache, reclaimable).
     const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
     const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-    const row = { items: stored, ingest_turns_per_s: Math.round(turns / ingestSeconds), recall_ms: { p50: +percentile(latencies, 50).toFixed(2), p95: +percentile(latencies, 95).toFixed(2), p99: +percentile(latencies, 99).toFixed(2) },
+    // `--queries 0` measures ingest alone: no recall figures rather than zeros.
+    const recallMs = latencies.length ? { p50: +percentile(latencies, 50).toFixed(2), p95: +percentile(latencies, 95).toFixed(2), p99: +percentile(latencies, 99).toFixed(2) } : null;
+    const row = { items: stored, ingest_turns_per_s: Math.round(turns / ingestSeconds), recall_ms: recallMs,
       server_peak_rss_mb: mb('VmHWM'), server_rss_anon_mb: mb('RssAnon'), server_rss_file_mb: mb('RssFile') };
-    console.log(`${dialect} ${stored.toLocaleString()} turns: ingest ${row.ingest_turns_per_s} turns/s; recall p50 ${row.recall_ms.p50} ms, p95 ${row.recall_ms.p95} ms, p99 ${row.recall_ms.p99} ms; server peak RSS ${row.server_peak_rss_mb} MB (now ${row.server_rss_anon_mb} MB own + ${row.server_rss_file_mb} MB mapped files)`);
+    const recallText = recallMs ? `recall p50 ${recallMs.p50} ms, p95 ${recallMs.p95} ms, p99 ${recallMs.p99} ms` : 'recall not measured (--queries 0)';
+    console.log(`${dialect} ${stored.toLocaleString()} turns: ingest ${row.ingest_turns_per_s} turns/s; ${recallText}; server peak RSS ${row.server_peak_rss_mb} MB (now ${row.server_rss_anon_mb} MB own + ${row.server_rss_file_mb} MB mapped files)`);
     results.push(row);
   }
 } finally {

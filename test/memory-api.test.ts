@@ -80,6 +80,19 @@ describeEachDialect('memory ingest and recall', (t) => {
     expect(await count('context_snippets', project)).toBe(turns.length);
   });
 
+  it('skips a resent turn only in the scope that holds it: the same turn for another project, or global, is stored', async () => {
+    const project = (await post('/api/projects', mspBuild.project({ client_id: null } as any))).json().id;
+    const turns = conversation();
+    const globalFirst = (await post('/api/memory/ingest', { turns: turns.slice(0, 4) })).json();
+    expect(globalFirst.stored.skipped_duplicates).toBe(0);
+    const globalAgain = (await post('/api/memory/ingest', { turns, idempotency_key: randomUUID() })).json();
+    expect(globalAgain.stored).toMatchObject({ snippets: 2, skipped_duplicates: 4 });
+    const inProject = (await post('/api/memory/ingest', { project_id: project, turns })).json();
+    expect(inProject.stored).toMatchObject({ snippets: turns.length, skipped_duplicates: 0 });
+    const projectAgain = (await post('/api/memory/ingest', { project_id: project, turns: turns.slice(2), idempotency_key: randomUUID() })).json();
+    expect(projectAgain.stored).toMatchObject({ snippets: 0, skipped_duplicates: 4 });
+  });
+
   it('recalls the relevant memory first, within the budget, with its refs', async () => {
     const res = await post('/api/memory/recall', { query: 'why did the NAS backup fail?', project_id: projectId, explain: true });
     expect(res.statusCode).toBe(200);

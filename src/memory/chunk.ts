@@ -52,7 +52,9 @@ export function chunkTurns(turns: readonly Turn[], options: ChunkOptions = DEFAU
 
 /** `chunkTurns` for turns whose text `redactSecrets` has already cleaned (ingest redacts each turn once for every stage). */
 export function chunkRedactedTurns(turns: readonly Turn[], options: ChunkOptions = DEFAULT_CHUNKING): TurnPiece[] {
-  const cleaned = turns.map((t) => ({ ...t, text: t.text.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() }));
+  // Runs of spaces and tabs to one space, written to match only runs that change (a tab, or two or more):
+  // `/[ \t]+/` matched, and copied, every single space between words.
+  const cleaned = turns.map((t) => ({ ...t, text: t.text.replace(/\t[ \t]*| [ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() }));
   const turnTerms = cleaned.map((t) => terms(t.text));
   const pieces: TurnPiece[] = [];
   cleaned.forEach((turn, i) => {

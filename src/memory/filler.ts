@@ -46,7 +46,8 @@ export function words(text: string): string[] {
 
 /** The words of `text` that carry content: not weak words; numbers always count. */
 export function contentWords(text: string): string[] {
-  return words(text).filter((w) => /\d/.test(w) || !WEAK_WORDS.has(w));
+  // No weak word has a digit, so a number is never in the set: one lookup per word, no regex.
+  return words(text).filter((w) => !WEAK_WORDS.has(w));
 }
 
 const stemCache = new Map<string, string>();
@@ -151,6 +152,14 @@ export function splitSentences(text: string): string[] {
   return out;
 }
 
+/** Any emoticon's first character (see EMOTICON). */
+const EMOTICON_START = /[:;=<^¯]|[xX]D/;
+/**
+ * Whitespace that `\s+ -> ' '` would change: runs of two or more, or one that is not a space. The same
+ * result as replacing every run, without a match (and a copy) per single space between words.
+ */
+const WHITESPACE_TO_FOLD = /\s{2,}|[^\S ]/g;
+
 const EMOJI = /(?![©®™])\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\uFE0F\u200D\u20E3]/gu;
 const EMOTICON = /(?<=^|\s)(?:[:;=][-'^o]?[)(\]\[DPpOo3/\\|*]+|<3|\^_\^|xD+|XD+|¯\\_\(ツ\)_\/¯)(?=$|\s|[.,!?])/g;
 const INTERJECTION = /(?:[,;]\s*)?(?<![\p{L}\p{N}_])(?:[Hh]a(?:ha)+h?|HA(?:HA)+|[Hh]e(?:he)+|[Ll]ol+|LOL|[Ll]mao+|LMAO|[Rr]ofl|[Oo]mg+|OMG|[Ww]o+w|WOW|[Yy]ay+|[Ww]oo+hoo+|[Uu]gh+|[Hh]m+|[Uu]+m+|[Uu]+h+)(?![\p{L}\p{N}_])(?:,\s*)?([.!?…]*)/gu;
@@ -186,16 +195,16 @@ export function dropFiller(text: string): string {
   const out: string[] = [];
   for (const [i, part] of parts.entries()) {
     if (i % 2 === 1) { out.push(part.trim()); continue; }
-    const prose = part
-      .replace(EMOJI, ' ')
-      .replace(EMOTICON, ' ')
+    const noEmoji = part.replace(EMOJI, ' ');
+    // Every emoticon starts with one of these: most text has none and skips EMOTICON's lookbehind at every position.
+    const prose = (EMOTICON_START.test(noEmoji) ? noEmoji.replace(EMOTICON, ' ') : noEmoji)
       .replace(INTERJECTION, (_m, p: string) => p || ' ')
       .replace(/!{2,}/g, '!')
       .replace(/\?[?!]+/g, '?')
       .replace(/(?<![\p{L}\p{N}_])(\p{Ll}{2,})(?:\s+\1)+(?![\p{L}\p{N}_])/gu, '$1');
     const lines = prose
       .split(/\r?\n/)
-      .map((line) => splitSentences(line.replace(/\s+/g, ' ')).map(cleanSentence).filter(Boolean).join(' '))
+      .map((line) => splitSentences(line.replace(WHITESPACE_TO_FOLD, ' ')).map(cleanSentence).filter(Boolean).join(' '))
       .filter(Boolean);
     if (lines.length) out.push(lines.join('\n'));
   }

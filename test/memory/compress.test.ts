@@ -92,6 +92,11 @@ describe('dropFiller', () => {
     ['  Cheers,\nDave  ', 'Dave'],
     ["I'd add it to the store.", "I'd add it to the store."],
     ['Why??? Why did the VPN drop?!?!', 'Why did the VPN drop?'],
+    // Whitespace: every run of spaces, tabs and other blanks becomes one space; emoticons go, an "x" or ":" in words stays.
+    ['Fixed\tthe  VPN \t tunnel\u00a0today.  Then\u2003restarted nginx :) ok', 'Fixed the VPN tunnel today. Then restarted nginx ok'],
+    ['Run `npm  test`\t\tnow xD and then ;-) deploy', 'Run `npm test` now and then deploy'],
+    [':) great fix for the DNS zone', 'great fix for the DNS zone'],
+    ['Box: the Xen host at 10.0.0.1 runs x86', 'Box: the Xen host at 10.0.0.1 runs x86'],
   ])('%j', (input, expected) => {
     expect(dropFiller(input)).toBe(expected);
   });
@@ -100,6 +105,12 @@ describe('dropFiller', () => {
     const text = 'On 3 June 2024 Priya Shah moved 1,250 mailboxes from Exchange 2016 to M365 using MigrationWiz v4.2.';
     expect(dropFiller(text)).toBe(text);
     expect(dropFiller('HM Revenue wrote about the UH campus trip to Bora Bora on 12/05.')).toBe('HM Revenue wrote about the UH campus trip to Bora Bora on 12/05.');
+  });
+});
+
+describe('contentWords', () => {
+  it('drops weak words and keeps every number and word with a digit', () => {
+    expect(contentWords('So the 2 of us got 10 okay, ok i18n and a1 on day 3')).toEqual(['2', '10', 'i18n', 'a1', '3']);
   });
 });
 

@@ -162,6 +162,11 @@ describe('chunkTurns', () => {
     expect(pieces[0]!.contextTerms).toEqual(expect.arrayContaining(terms('port 5001 firewall')));
   });
 
+  it('folds runs of spaces and tabs to one space and three or more line breaks to two, keeping single spaces', () => {
+    const pieces = chunkTurns([{ ref: 'a', text: ' Tabs\there \t and  two  spaces\n\n\n\nnext \tparagraph\t' }]);
+    expect(pieces.map((p) => p.text)).toEqual(['Tabs here and two spaces\n\nnext paragraph']);
+  });
+
   it('splits a long turn into pieces within the limit that all name the turn', () => {
     const text = Array.from({ length: 60 }, (_, i) => `Step ${i}: restart service number ${i} and check the log output carefully.`).join(' ');
     const pieces = splitText(text, 100);

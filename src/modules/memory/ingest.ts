@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inClientScope } from '../../entities/policy.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { constraintViolation } from '../../db/dialect.js';
+import { constraintViolation, dialectOf } from '../../db/dialect.js';
 import { chunkRedactedTurns } from '../../memory/chunk.js';
+import { sha256Hex } from '../../memory/hash.js';
 import { compressConversation, extractDecisions } from '../../memory/compress.js';
 import { redactSecrets } from '../../memory/redact.js';
 import { extractTags } from '../../memory/tags.js';
@@ -15,7 +15,7 @@ import { encodeTerms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { AuditService } from '../audit/service.js';
 import { MEMORY_KINDS, normalizeTags } from '../context/tag-index.js';
-import { insertRows } from './insert-rows.js';
+import { insertRows, runCached } from './insert-rows.js';
 import { prepareMemory, type MemoryKind } from './prepare.js';
 import type { MemoryIndex } from './memory-index.js';
 import type { IngestInput, IngestOutput } from './schemas.js';
@@ -30,7 +30,7 @@ interface Row extends Record<string, unknown> { id: string }
 function ledgerKey(input: IngestInput): string {
   if (input.idempotency_key) return `key:${input.idempotency_key}`;
   const { idempotency_key: _, ...rest } = input;
-  return `auto:${createHash('sha256').update(canonicalJson(rest)).digest('hex')}`;
+  return `auto:${sha256Hex(canonicalJson(rest))}`;
 }
 
 async function insertMany(trx: Kysely<any>, table: string, rows: Record<string, unknown>[]) {
@@ -40,25 +40,37 @@ async function insertMany(trx: Kysely<any>, table: string, rows: Record<string, 
 /** Finds or starts the session the turns belong to, by the caller's external id. */
 async function sessionFor(trx: Kysely<any>, ctx: RequestContext, input: IngestInput, scope: ResolvedScope, now: string): Promise<string | null> {
   if (!input.session) return null;
-  const found = await trx.selectFrom('sessions').select(['id', 'client_id']).where('external_session_id', '=', input.session.external_id).executeTakeFirst();
+  const [found] = await runCached<{ id: string; client_id: string | null }>(trx, 'session', [input.session.external_id],
+    () => trx.selectFrom('sessions').select(['id', 'client_id']).where('external_session_id', '=', input.session!.external_id));
   // Another client's session is not found: nothing is added to it.
   if (found && !inClientScope(ctx, found.client_id)) throw AppError.notFound('session', input.session.external_id);
   if (found) return found.id as string;
   const id = newId();
-  await trx.insertInto('sessions').values({
+  await insertRows(trx, 'sessions', [{
     id, external_session_id: input.session.external_id, project_id: scope.projectId, client_id: scope.clientId, machine_id: input.machine_id ?? null,
     title: input.session.title ?? null, started_at: input.session.started_at ?? input.turns[0]?.at ?? now,
     mode: 'normal', status: 'active', is_billable: 0, created_at: now, updated_at: now,
-  }).execute();
+  }]);
   return id;
 }
 
-/** Pieces already stored for the same turn with the same content (a hook resending overlapping turns). */
+/**
+ * Pieces already stored for the same turn with the same content (a hook resending overlapping turns).
+ * Found through the content hash index. SQLite without planner statistics (a new database, a server that
+ * has not restarted since it filled) picked the (project_id, client_id) index instead and read every
+ * snippet of the project per batch, so ingest slowed as the project grew; `+project_id` (SQLite's way to
+ * take a column out of index choice) leaves it the hash index. MariaDB and PostgreSQL keep statistics and
+ * choose the hash index themselves.
+ */
 async function existingPieces(trx: Kysely<any>, projectId: string | null, hashes: string[]): Promise<Set<string>> {
   if (!hashes.length) return new Set();
-  const rows = await trx.selectFrom('context_snippets').select(['content_hash', 'source_refs'])
-    .where('content_hash', 'in', [...new Set(hashes)])
-    .where((eb) => (projectId ? eb('project_id', '=', projectId) : eb('project_id', 'is', null))).execute();
+  const unique = [...new Set(hashes)];
+  const rows = await runCached<{ content_hash: string; source_refs: string }>(trx, `existing|${unique.length}|${projectId ? 'project' : 'global'}`,
+    projectId ? [...unique, projectId] : unique, () => {
+      const project = dialectOf(trx) === 'sqlite' ? sql`+project_id` : sql.ref('project_id');
+      return trx.selectFrom('context_snippets').select(['content_hash', 'source_refs']).where('content_hash', 'in', unique)
+        .where((eb) => (projectId ? eb(project, '=', projectId) : eb(project, 'is', null)));
+    });
   return new Set(rows.flatMap((r) => (JSON.parse(r.source_refs as string) as string[]).map((ref) => `${r.content_hash}|${ref}`)));
 }
 
@@ -88,7 +100,7 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
   const now = deps.clock.now().toISOString();
   const ingestId = newId();
   // The ledger row goes first: a concurrent retry blocks on its unique key until this commits, then fails over to it.
-  await trx.insertInto('memory_ingests').values({ id: ingestId, idempotency_key: key, project_id: scope.projectId, session_id: null, result: '{}', created_at: now }).execute();
+  await insertRows(trx, 'memory_ingests', [{ id: ingestId, idempotency_key: key, project_id: scope.projectId, session_id: null, result: '{}', created_at: now }]);
   const sessionId = await sessionFor(trx, ctx, input, scope, now);
   // A fresh literal per row, filled with Object.assign: Node 20's V8 writes every property that follows an
   // object spread (`{ ...base, id, ... }`) through a slow runtime path, microseconds per property and row.
@@ -148,7 +160,9 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
     tokens_in: input.turns.reduce((n, t) => n + countTokens(t.text), 0),
     tokens_stored: all.reduce((n, [, r]) => n + Number(r.tokens), 0),
   };
-  await trx.updateTable('memory_ingests').set({ session_id: sessionId, result: JSON.stringify(result) }).where('id', '=', ingestId).execute();
+  const stored = JSON.stringify(result);
+  await runCached(trx, 'ledger', [sessionId, stored, ingestId],
+    () => trx.updateTable('memory_ingests').set({ session_id: sessionId, result: stored }).where('id', '=', ingestId));
   await deps.audit.record(trx, ctx, { action: 'ingest', entity: 'memory_ingests', entity_id: ingestId,
     changes: { project_id: scope.projectId, session_id: sessionId, turns: input.turns.length, ...result.stored, tokens_in: result.tokens_in, tokens_stored: result.tokens_stored } });
   return result;
