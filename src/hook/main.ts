@@ -8,9 +8,9 @@ import { fstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, writeSyn
 import { join } from 'node:path';
 import { FLUSH_LOCK } from './context.js';
 import { loadConfig, spoolDir } from './env.js';
-import { flush } from './flush.js';
 import { logProblem } from './log.js';
 import { runHook } from './run.js';
+import { eventHandlers } from './units.js';
 
 /** The last resort: whatever hangs, the hook is gone well before Claude's own timeout. */
 const HARD_LIMIT_MS = 20_000;
@@ -71,7 +71,7 @@ async function backgroundFlush() {
   try {
     mkdirSync(spoolDir(process.env), { recursive: true, mode: 0o700 });
     writeFileSync(lock, String(process.pid));
-    await flush(process.env, loadConfig(process.env), { deadlineMs: 15_000 });
+    await eventHandlers().flush(process.env, loadConfig(process.env), { deadlineMs: 15_000 });
   } finally {
     try { unlinkSync(lock); } catch { /* already gone */ }
   }

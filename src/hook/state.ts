@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateDir, type Env } from './env.js';
+import { isoNow, stateDir, type Env } from './env.js';
 
 /** What the hook remembers about one Claude Code session between its invocations. */
 export interface SessionState {
@@ -34,7 +34,7 @@ export function writeState(env: Env, state: SessionState): void {
 }
 
 export const stateOrNew = (env: Env, session: string): SessionState =>
-  readState(env, session) ?? { session, started_at: new Date().toISOString(), offset: 0 };
+  readState(env, session) ?? { session, started_at: isoNow(), offset: 0 };
 
 const KEEP_STATE_MS = 30 * 24 * 3600_000;
 

@@ -1,18 +1,35 @@
-import { redactSecrets } from '../../memory/redact.js';
 import { additionalContext, scopeOf, spawnFlusher, type Handler } from '../context.js';
 import { requestOnce } from '../http-once.js';
 import { logProblem } from '../log.js';
+import { mayHoldSecret } from '../secret-hint.js';
 import { stateOrNew, writeState } from '../state.js';
+import { redactor } from '../units.js';
 
 /** Recall waits this long at most: a slow answer is dropped and the prompt goes on without it. */
 export const RECALL_TIMEOUT_MS = 800;
 
-const ACKS = /^(?:y|yes|yep|yeah|n|no|nope|ok|okay|k|sure|thanks|thank you|thx|ty|continue|go on|go ahead|proceed|next|done|lgtm|do it|great|nice|cool|perfect|right|correct|agreed|please do|sounds good)[\s.!?,]*$/i;
+/**
+ * Acknowledgements, any case, with trailing spaces and punctuation. A set, not one regex of 33 alternatives
+ * with the `i` flag: compiling that took ~0.2 ms of every prompt.
+ */
+const ACKS = new Set(['y', 'yes', 'yep', 'yeah', 'n', 'no', 'nope', 'ok', 'okay', 'k', 'sure', 'thanks', 'thank you', 'thx', 'ty',
+  'continue', 'go on', 'go ahead', 'proceed', 'next', 'done', 'lgtm', 'do it', 'great', 'nice', 'cool', 'perfect', 'right',
+  'correct', 'agreed', 'please do', 'sounds good']);
+
+const TRAILING = /[\s.!?,]/;
+
+function isAck(p: string): boolean {
+  let end = p.length;
+  while (end > 0 && TRAILING.test(p[end - 1]!)) end--;
+  const words = p.slice(0, end);
+  // ASCII only, as the `i` flag matched: toLowerCase would also turn the Kelvin sign into a k.
+  return words.length <= 11 && /^[\x20-\x7e]*$/.test(words) && ACKS.has(words.toLowerCase());
+}
 
 /** A prompt with nothing to look up: an acknowledgement, a slash command, a few characters. */
 export function isTrivialPrompt(prompt: string): boolean {
   const p = prompt.trim();
-  return p.length < 8 || p.startsWith('/') || ACKS.test(p) || !/[A-Za-z0-9]{3}/.test(p);
+  return p.length < 8 || p.startsWith('/') || isAck(p) || !/[A-Za-z0-9]{3}/.test(p);
 }
 
 /** How many injected item ids a session remembers, to leave out what Claude already has in its context. */
@@ -26,8 +43,9 @@ const REMEMBERED_INJECTIONS = 200;
 export const userPromptSubmit: Handler = async ({ env, config, input }) => {
   const prompt = typeof input.prompt === 'string' ? input.prompt : '';
   if (isTrivialPrompt(prompt) || !config.key) return '';
-  // <private> spans and secrets never leave the machine, not even as a search query.
-  const query = redactSecrets(prompt).trim().slice(0, 4000);
+  // <private> spans and secrets never leave the machine, not even as a search query. Plain prose, which no
+  // redaction pass can change, skips loading the redactor.
+  const query = (mayHoldSecret(prompt) ? redactor().redactSecrets(prompt) : prompt).trim().slice(0, 4000);
   let text = '';
   if (query.length >= 3) {
     const state = stateOrNew(env, input.session_id);
