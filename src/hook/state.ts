@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoNow, stateDir, type Env } from './env.js';
 
@@ -24,12 +24,28 @@ export function readState(env: Env, session: string): SessionState | null {
   } catch { return null; }
 }
 
-/** Written whole under a temporary name and renamed, so a reader never sees half a state. */
+/**
+ * Written whole under a temporary name and renamed, so a reader never sees half a state. The folder is made
+ * only when the file cannot be created without it (it exists after a session's first hook). Opened and
+ * written directly: writeFileSync with a mode took the prompt hook ~0.15 ms more on its first call.
+ */
 export function writeState(env: Env, state: SessionState): void {
-  mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
   const file = fileFor(env, state.session);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
+    fd = openSync(tmp, 'w', 0o600);
+  }
+  try {
+    const bytes = Buffer.from(JSON.stringify(state));
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, file);
 }
 

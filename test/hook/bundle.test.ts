@@ -44,16 +44,21 @@ const spooled = (home: string) => {
   return existsSync(spool) ? readdirSync(spool).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(spool, f), 'utf8')).join('') : '';
 };
 
-/** A recall endpoint that keeps the queries it was sent. */
+/** A recall endpoint that keeps the queries it was sent, and an events endpoint that keeps the events. */
 let recall: Server;
 const queries: string[] = [];
+const events: { key: string }[] = [];
 beforeAll(async () => {
   recall = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
-      queries.push(JSON.parse(body).query);
       res.setHeader('content-type', 'application/json');
+      if (req.url === '/api/hooks/events') {
+        events.push(...JSON.parse(body).events);
+        return res.end(JSON.stringify({ accepted: JSON.parse(body).events.length, rejected: [] }));
+      }
+      queries.push(JSON.parse(body).query);
       res.end(JSON.stringify({ items: [{ id: `m${queries.length}` }], text: 'Decided 2026-03-02: the backup runs at 02:00.' }));
     });
   });
@@ -95,6 +100,20 @@ describe('hook bundle', () => {
       expect(JSON.parse(r.stdout).hookSpecificOutput.additionalContext).toContain('the backup runs at 02:00');
     }
     expect(queries.slice(-2)).toEqual(['Why does the deploy with [REDACTED:github_token] and  fail?', 'Why does the nightly backup fail?']);
+  });
+
+  it('starts the background flush while the server recalls: what was spooled is delivered, the answer printed', async () => {
+    const home = machine(recallUrl());
+    const spool = join(home, '.claudetools', 'spool');
+    mkdirSync(spool, { recursive: true });
+    const entry = { v: 1, key: 'tool:b:waiting', kind: 'event', at: '2026-03-02T09:00:00.000Z', body: { type: 'command_run', at: '2026-03-02T09:00:00.000Z', session: 'b', data: { command: 'make' } } };
+    writeFileSync(join(spool, '00001772442000000-1-ab.jsonl'), `${JSON.stringify(entry)}\n`);
+    const r = await runAsync(home, 'user-prompt-submit', { session_id: 'p4', transcript_path: '/dev/null', cwd: home, hook_event_name: 'UserPromptSubmit', prompt: 'Why does the nightly backup fail?' });
+    expect(JSON.parse(r.stdout).hookSpecificOutput.additionalContext).toContain('the backup runs at 02:00');
+    for (let i = 0; i < 150 && !events.some((e) => e.key === 'tool:b:waiting'); i++) await new Promise((done) => setTimeout(done, 100));
+    expect(events.map((e) => e.key)).toContain('tool:b:waiting');
+    for (let i = 0; i < 50 && readdirSync(spool).some((f) => f.endsWith('.jsonl') || f.includes('.sending-')); i++) await new Promise((done) => setTimeout(done, 100));
+    expect(readdirSync(spool).filter((f) => !f.startsWith('.'))).toEqual([]);
   });
 
   it('works when node refuses code from strings (--disallow-code-generation-from-strings): units compile as the CommonJS loader compiles', async () => {

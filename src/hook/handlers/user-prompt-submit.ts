@@ -38,7 +38,8 @@ const REMEMBERED_INJECTIONS = 200;
 /**
  * Injects the memories relevant to the prompt, as dated facts within the budget; nothing when recall is slow
  * or down, and nothing when every memory found was already injected earlier in this session (it is still in
- * Claude's context; a compaction or resume forgets that, see session-start).
+ * Claude's context; a compaction or resume forgets that, see session-start). Only what the request needs
+ * comes before it; the spool is looked at (and a background flush started) while the server recalls.
  */
 export const userPromptSubmit: Handler = async ({ env, config, input }) => {
   const prompt = typeof input.prompt === 'string' ? input.prompt : '';
@@ -46,26 +47,33 @@ export const userPromptSubmit: Handler = async ({ env, config, input }) => {
   // <private> spans and secrets never leave the machine, not even as a search query. Plain prose, which no
   // redaction pass can change, skips loading the redactor.
   const query = (mayHoldSecret(prompt) ? redactor().redactSecrets(prompt) : prompt).trim().slice(0, 4000);
-  let text = '';
-  if (query.length >= 3) {
-    const state = stateOrNew(env, input.session_id);
-    try {
-      const res = await requestOnce(config, 'POST', '/api/memory/recall', {
-        query, ...scopeOf(config, state), token_budget: config.recall_budget ?? 1000, limit: 10,
-      }, RECALL_TIMEOUT_MS);
-      if (res.status === 200) {
-        const answer = res.body as { text?: string; items?: { id: string }[] };
-        const seen = new Set(state?.injected ?? []);
-        const ids = (answer.items ?? []).map((i) => i.id);
-        if (ids.some((id) => !seen.has(id))) {
-          text = answer.text ?? '';
-          writeState(env, { ...state, injected: [...new Set([...(state.injected ?? []), ...ids])].slice(-REMEMBERED_INJECTIONS) });
-        }
-      } else logProblem(env, `recall: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-    } catch (e) {
-      logProblem(env, `recall: ${(e as Error).message}`);
-    }
+  if (query.length < 3) {
+    spawnFlusher(env);
+    return '';
   }
-  await spawnFlusher(env);
-  return additionalContext('UserPromptSubmit', text);
+  const state = stateOrNew(env, input.session_id);
+  // On the wire when requestOnce returns; its failure is awaited (and logged) below.
+  const recall = requestOnce(config, 'POST', '/api/memory/recall', {
+    query, ...scopeOf(config, state), token_budget: config.recall_budget ?? 1000, limit: 10,
+  }, RECALL_TIMEOUT_MS).then((res) => res, (e: Error) => e);
+  spawnFlusher(env);
+  const res = await recall;
+  if (res instanceof Error) {
+    logProblem(env, `recall: ${res.message}`);
+    return '';
+  }
+  if (res.status !== 200) {
+    logProblem(env, `recall: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    return '';
+  }
+  const answer = res.body as { text?: string; items?: { id: string }[] };
+  const seen = new Set(state.injected ?? []);
+  const ids = (answer.items ?? []).map((i) => i.id);
+  if (!ids.some((id) => !seen.has(id))) return '';
+  try {
+    writeState(env, { ...state, injected: [...new Set([...(state.injected ?? []), ...ids])].slice(-REMEMBERED_INJECTIONS) });
+  } catch (e) {
+    logProblem(env, `recall: ${(e as Error).message}`);
+  }
+  return additionalContext('UserPromptSubmit', answer.text ?? '');
 };
