@@ -27,7 +27,8 @@ export async function buildHookBundle(outfile = HOOK_BUNDLE, { minify = true } =
   };
   const sources: Record<string, string> = {};
   for (const [name, entry] of Object.entries(UNITS)) {
-    const unit = await build({ ...options, entryPoints: [join(REPO_ROOT, entry)], plugins: [commonJsRequire] });
+    const plugins = name === 'redact' ? [commonJsRequire] : [commonJsRequire, sharedRedactor];
+    const unit = await build({ ...options, entryPoints: [join(REPO_ROOT, entry)], plugins });
     refuseDynamicImports(unit.metafile!);
     sources[name] = unit.outputFiles![0]!.text;
   }
@@ -49,6 +50,21 @@ const commonJsRequire: Plugin = {
 };
 
 /**
+ * In the other units, memory/redact.ts is the redact unit, loaded through the `units` each unit is given
+ * (one copy of the redactor in the bundle, not one per unit). esbuild fails the build should a unit import
+ * a name this does not export.
+ */
+const sharedRedactor: Plugin = {
+  name: 'shared-redactor',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]memory[\\/]redact\.ts$/ }, () => ({
+      loader: 'js',
+      contents: ['redactSecrets', 'redactDeep', 'containsSecret'].map((name) => `export const ${name} = (...args) => units.redactor().${name}(...args);`).join('\n'),
+    }));
+  },
+};
+
+/**
  * hook/units.ts in the bundle: each unit's CommonJS text, compiled on first use into a module of its own
  * that shares the bundle's `require`. With `new Function` (V8 compiles it as it compiles a script; the
  * sourceURL names it in stack traces), or, when node runs with --disallow-code-generation-from-strings,
@@ -59,7 +75,7 @@ function unitsAsStrings(sources: Record<string, string>): Plugin {
 const SOURCES = ${JSON.stringify(sources)};
 const loaded = {};
 function compile(name) {
-  const params = ['exports', 'require', 'module'];
+  const params = ['exports', 'require', 'module', 'units'];
   const code = SOURCES[name] + '\\n//# sourceURL=' + __filename + '#' + name;
   try {
     return new Function(...params, code);
@@ -71,12 +87,13 @@ function compile(name) {
 function load(name) {
   if (!loaded[name]) {
     const module = { exports: {} };
-    compile(name)(module.exports, require, module);
+    compile(name)(module.exports, require, module, { redactor });
     loaded[name] = module.exports;
   }
   return loaded[name];
 }
-${Object.keys(UNITS).map((name) => `export const ${name === 'redact' ? 'redactor' : 'eventHandlers'} = () => load(${JSON.stringify(name)});`).join('\n')}
+export function redactor() { return load('redact'); }
+export function eventHandlers() { return load('events'); }
 `;
   return {
     name: 'units-as-strings',

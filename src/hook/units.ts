@@ -9,8 +9,8 @@ import * as events from './handlers/events.js';
  * sources (tests, the CLI), they are plain imports.
  *
  * - `redactor`: src/memory/redact.ts, for a prompt that may hold a secret (hook/secret-hint.ts).
- * - `eventHandlers`: every event but UserPromptSubmit, and the spool flusher (they carry their own copy of
- *   the redactor).
+ * - `eventHandlers`: every event but UserPromptSubmit, and the spool flusher; in the bundle its imports of
+ *   memory/redact.ts are the `redactor` unit.
  *
  * Keep the two free of module state the hot part also holds: each unit has its own copy of the small
  * modules it shares with the rest of the bundle.

@@ -86,6 +86,8 @@ describe('hook bundle', () => {
     const code = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
     expect(code).not.toContain('REDACTED');
     expect(code.length).toBeLessThan(text.length / 3);
+    // One copy of the redactor, shared by the prompt path and the other handlers.
+    expect(text.split('azure_sas_signature')).toHaveLength(2);
     expect(text).toContain('REDACTED');
   });
 
