@@ -8,8 +8,10 @@
  *  - PEM private keys: the word `key`.
  *  - Token shapes: each is one run of `[A-Za-z0-9_.-]` of 11+ characters holding an uppercase letter, a
  *    digit, `_`, `-` or `.` (AKIA…, ghp_…, glpat-…, xoxb-…, sk-…, ya29.…, eyJ….eyJ…, key-…, ct_…), or
- *    needs `:` (webhook URLs), `=` (Azure AccountKey=, sig=), `+` or `/` (whsec_ bodies).
- *  - URL credentials: `:`. HTTP auth and cookies: `authorization`, `bearer`, `cookie`, or `=` in a curl -b value.
+ *    needs `:` (webhook URLs), `=` (Azure AccountKey=, sig=) or the word `whsec` (whose body may hold `+`
+ *    and `/`).
+ *  - URL credentials: `:`. HTTP auth and cookies: `authorization`, `bearer` (a bare bearer token may hold
+ *    `/` and `+`), `cookie`, or `=` in a curl -b value.
  *  - Connection strings: `;`.
  *  - Command lines: a flag or tool naming the secret (`--password`, `--token`, `--api-key`,
  *    `--client-secret`, sshpass, `pass:`, .netrc `password`), the mysql/mariadb and redis-cli commands, or
@@ -17,13 +19,14 @@
  *  - Assignments: a key word (pass, secret, token, key, _auth, cookie) and `:` or `=`.
  *  - High-entropy strings: a run of 32+ such characters with upper, lower and digits.
  *
- * A new pass or token shape in redact.ts must keep to this or extend it: test/hook/secret-hint.test.ts
+ * So paths (`src/hook/main.ts`), e-mail addresses, `+` and `%` alone do not count. A new pass or token
+ * shape in redact.ts must keep to this or extend it: test/hook/secret-hint.test.ts
  * lists the passes and shapes it was checked against and fails when redact.ts has others.
  */
-const SPECIAL = /[<>:=;/\\@+%&]/;
+const SPECIAL = /[<>:=;\\]/;
 /** A run of 11+ token characters (not inside a longer run) with anything but a lowercase letter in it. */
 const TOKEN_RUN = /(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]{11})[a-z]*[A-Z0-9_.-]/;
-const WORDS = /pass|secret|token|key|auth|cookie|bearer|mysql|mariadb|redis/;
+const WORDS = /pass|secret|token|key|auth|cookie|bearer|whsec|mysql|mariadb|redis/;
 
 export function mayHoldSecret(text: string): boolean {
   return SPECIAL.test(text) || TOKEN_RUN.test(text) || WORDS.test(text.toLowerCase());

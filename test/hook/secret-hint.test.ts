@@ -73,10 +73,11 @@ describe('mayHoldSecret: the prompt hook skips the redactor only for text no pas
   });
 
   it('is false for plain prose, and true for prose with a path, a long identifier or a key word', () => {
-    for (const p of ['Why does the Synology backup fail with a refused connection on port 5001?', 'How is the nas backup configured?', "what's the plan for the migration, again?"]) {
+    for (const p of ['Why does the Synology backup fail with a refused connection on port 5001?', 'How is the nas backup configured?', "what's the plan for the migration, again?",
+      'why does src/hook/main.ts crash', 'ask bob@host.io about c++ and 100% of /etc/hosts']) {
       expect(mayHoldSecret(p), p).toBe(false);
     }
-    for (const p of ['fix src/hook/main.ts', 'why is getUserProfile slow', 'what is ERR_SOCKET_TIMEOUT', 'rotate the api key', 'what is in node_modules', 'see 2026-03-01T10']) {
+    for (const p of ['fix src/hook/user-prompt-submit.ts', 'why is getUserProfile slow', 'what is ERR_SOCKET_TIMEOUT', 'C:\\Users\\bob', 'a=b', 'rotate the api key', 'what is in node_modules', 'see 2026-03-01T10']) {
       expect(mayHoldSecret(p), p).toBe(true);
     }
   });
@@ -86,12 +87,13 @@ describe('mayHoldSecret: the prompt hook skips the redactor only for text no pas
     // and joiners, punctuation it does not look at; plus the redactor's own trigger words now and then.
     const pieces = [
       () => rand(LOWER, 1 + (seed % 14)), () => rand(LOWER, 11 + (seed % 30)), () => rand(ALNUM + '_-.', 1 + (seed % 10)),
-      () => rand(UPPER, 2 + (seed % 8)), () => rand('0123456789', 1 + (seed % 10)), () => rand(' \t\n,.!?()[]{}*#$~`^|"\'', 1),
+      () => rand(UPPER, 2 + (seed % 8)), () => rand('0123456789', 1 + (seed % 10)), () => rand(' \t\n,.!?()[]{}*#$~`^|"\'/@+%&', 1),
+      () => [rand(LOWER, 4), rand(ALNUM, 6), rand(LOWER, 3)].join(rand('/+@%&', 1)),
       () => ['password', 'token', 'secret', 'bearer', 'cookie', 'mysql', 'machine', 'sshpass', 'redis-cli', 'private', 'BEGIN', 'sig', 'eyJ'][seed % 13]!,
     ];
     let passed = 0;
     for (let n = 0; n < 20_000; n++) {
-      const text = Array.from({ length: 1 + (n % 25) }, () => pieces[rand('0123456', 1).charCodeAt(0) - 48]!()).join(rand(' \n.', 1));
+      const text = Array.from({ length: 1 + (n % 25) }, () => pieces[rand('01234567', 1).charCodeAt(0) - 48]!()).join(rand(' \n./+', 1));
       if (mayHoldSecret(text)) continue;
       passed++;
       expect(redactSecrets(text), text).toBe(text);
