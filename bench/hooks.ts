@@ -1,5 +1,6 @@
 /**
- * The hook client as Claude Code runs it: `npm run bench:hooks -- [--memories 100000] [--runs 200] [--database-url URL] [--transcripts DIR]`.
+ * The hook client as Claude Code runs it: `npm run bench:hooks -- [--memories 100000] [--runs 200] [--database-url URL] [--transcripts DIR]`,
+ * or `npm run bench:hooks -- --stub [--runs 200]` for the hook's own cost alone (no server, no seeding: seconds).
  * - UserPromptSubmit: wall time of the whole `node hook.cjs user-prompt-submit` process against a server holding
  *   --memories memories, beside a bare `node -e ''` run interleaved with it (same machine, same moment), median and p95.
  * - PostToolUse: the time to turn the event into a spool entry and append it (what the async hook does before delivering).
@@ -24,6 +25,7 @@ import { syntheticTranscript } from './support/transcript.js';
 
 const { values: args } = parseArgs({ options: {
   'database-url': { type: 'string' }, memories: { type: 'string', default: '100000' }, runs: { type: 'string', default: '200' }, transcripts: { type: 'string' },
+  stub: { type: 'boolean', default: false },
 } });
 const home = mkdtempSync(join(tmpdir(), 'ct-bench-hooks-'));
 const url = args['database-url'] ?? `sqlite:${join(home, 'hooks.db')}`;
@@ -33,6 +35,12 @@ const BATCH = 500;
 
 const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
 const stats = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return { median: +percentile(s, 50).toFixed(2), p95: +percentile(s, 95).toFixed(2) }; };
+
+if (args.stub) {
+  const hookFile = await buildHookBundle(join(home, 'hook', 'hook.cjs'));
+  await hookOverhead(hookFile, { PATH: process.env.PATH, HOME: join(home, 'machine') }, `bench-${Date.now().toString(36)}`, Number(args.runs));
+  process.exit(0);
+}
 
 const server = await startServer(url, home);
 const rawCall = client(server);

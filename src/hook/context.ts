@@ -31,9 +31,10 @@ const LOCK_FRESH_MS = 30_000;
 
 /**
  * Delivers the spool in a detached background process, so a hook with a tight budget (a prompt, a session
- * end) returns at once. Skipped when nothing waits or another background flush is running.
+ * end) returns at once. Skipped when nothing waits or another background flush is running. Synchronous:
+ * the child is started (or not) when it returns, and it never throws.
  */
-export async function spawnFlusher(env: Env): Promise<void> {
+export function spawnFlusher(env: Env): void {
   try {
     if (!pendingFiles(env).length) return;
     const lock = join(spoolDir(env), FLUSH_LOCK);

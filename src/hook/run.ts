@@ -1,20 +1,20 @@
 import type { Handler, HookContext } from './context.js';
-import { loadConfig, type Env } from './env.js';
+import { isoNow, loadConfig, type Env } from './env.js';
 import { optedOut } from './git.js';
-import { saveTurns, postToolUse, sessionEnd } from './handlers/capture-events.js';
-import { sessionStart } from './handlers/session-start.js';
 import { userPromptSubmit } from './handlers/user-prompt-submit.js';
 import { eventName, parseInput } from './input.js';
 import { logProblem } from './log.js';
+import { eventHandlers } from './units.js';
 
+/** UserPromptSubmit, which Claude waits for at every prompt, is part of the bundle's start; the others load on first use. */
 const HANDLERS: Record<string, Handler> = {
-  SessionStart: sessionStart,
+  SessionStart: (ctx) => eventHandlers().sessionStart(ctx),
   UserPromptSubmit: userPromptSubmit,
-  PostToolUse: postToolUse,
-  PostToolUseFailure: postToolUse,
-  Stop: saveTurns,
-  PreCompact: saveTurns,
-  SessionEnd: sessionEnd,
+  PostToolUse: (ctx) => eventHandlers().postToolUse(ctx),
+  PostToolUseFailure: (ctx) => eventHandlers().postToolUse(ctx),
+  Stop: (ctx) => eventHandlers().saveTurns(ctx),
+  PreCompact: (ctx) => eventHandlers().saveTurns(ctx),
+  SessionEnd: (ctx) => eventHandlers().sessionEnd(ctx),
 };
 
 export const HOOK_EVENTS = Object.keys(HANDLERS);
@@ -36,7 +36,7 @@ export async function runHook(arg: string | undefined, stdin: string, env: Env):
     if (!handler) return '';
     const config = loadConfig(env);
     if (config.paused || optedOut(input.cwd)) return '';
-    const ctx: HookContext = { env, config, input: { ...input, hook_event_name: event }, at: new Date().toISOString() };
+    const ctx: HookContext = { env, config, input: { ...input, hook_event_name: event }, at: isoNow() };
     return (await handler(ctx)) ?? '';
   } catch (e) {
     logProblem(env, `hook ${arg ?? '?'}: ${(e as Error).stack ?? e}`);

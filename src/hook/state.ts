@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateDir, type Env } from './env.js';
+import { isoNow, stateDir, type Env } from './env.js';
 
 /** What the hook remembers about one Claude Code session between its invocations. */
 export interface SessionState {
@@ -24,17 +24,33 @@ export function readState(env: Env, session: string): SessionState | null {
   } catch { return null; }
 }
 
-/** Written whole under a temporary name and renamed, so a reader never sees half a state. */
+/**
+ * Written whole under a temporary name and renamed, so a reader never sees half a state. The folder is made
+ * only when the file cannot be created without it (it exists after a session's first hook). Opened and
+ * written directly: writeFileSync with a mode took the prompt hook ~0.15 ms more on its first call.
+ */
 export function writeState(env: Env, state: SessionState): void {
-  mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
   const file = fileFor(env, state.session);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(stateDir(env), { recursive: true, mode: 0o700 });
+    fd = openSync(tmp, 'w', 0o600);
+  }
+  try {
+    const bytes = Buffer.from(JSON.stringify(state));
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, file);
 }
 
 export const stateOrNew = (env: Env, session: string): SessionState =>
-  readState(env, session) ?? { session, started_at: new Date().toISOString(), offset: 0 };
+  readState(env, session) ?? { session, started_at: isoNow(), offset: 0 };
 
 const KEEP_STATE_MS = 30 * 24 * 3600_000;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchTurns, INGEST_BODY_BYTES, ingestKey, MAX_TURN_CHARS, redactTurns } from '../../src/hook/capture.js';
 import { isTrivialPrompt } from '../../src/hook/handlers/user-prompt-submit.js';
+import { isoNow } from '../../src/hook/env.js';
 import { eventName } from '../../src/hook/input.js';
 import { boundOutput, toolEvent } from '../../src/hook/tool-events.js';
 import { normalizeRemote } from '../../src/modules/hooks/scope.js';
@@ -31,6 +32,23 @@ describe('hook pieces', () => {
   it('skips prompts with nothing to look up', () => {
     for (const p of ['ok', 'yes', 'Thanks!', 'go ahead', '/clear', '...', 'lgtm']) expect(isTrivialPrompt(p), p).toBe(true);
     for (const p of ['Why does the backup fail?', 'fix the login bug in auth.ts']) expect(isTrivialPrompt(p), p).toBe(false);
+  });
+
+  it('tells acknowledgements as the one case-insensitive regex it replaces did', () => {
+    const before = /^(?:y|yes|yep|yeah|n|no|nope|ok|okay|k|sure|thanks|thank you|thx|ty|continue|go on|go ahead|proceed|next|done|lgtm|do it|great|nice|cool|perfect|right|correct|agreed|please do|sounds good)[\s.!?,]*$/i;
+    const words = ['yes', 'thank you', 'sounds good', 'LGTM', 'Go Ahead', 'please do', 'okay', 'proceed', 'thanks a lot', 'go  on', 'do it now', 'goon'];
+    const tails = ['', '!', ' !!', '...', ' \n\t', '?!,.', '\u00a0', ' x', ';'];
+    for (const w of words) {
+      for (const t of tails) {
+        for (const p of [w + t, `  ${w}${t}  `, `\u212a${w}${t}`, w.replace('k', '\u212a') + t]) expect(isTrivialPrompt(p), JSON.stringify(p)).toBe(p.trim().length < 8 || before.test(p.trim()) || !/[A-Za-z0-9]{3}/.test(p));
+      }
+    }
+  });
+
+  it('writes the time as toISOString does, without loading the time zone', () => {
+    for (const t of [0, Date.UTC(2026, 2, 1, 9, 5, 7, 12), Date.UTC(999, 0, 1), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.now()]) {
+      expect(isoNow(new Date(t))).toBe(new Date(t).toISOString());
+    }
   });
 
   it('keys a batch of turns by its content, redacts before anything else and splits big sessions', () => {

@@ -23,5 +23,5 @@ export const sessionEnd: Handler = async (ctx) => {
   captureTranscript(ctx);
   spool(ctx.env, [{ v: 1, key: newKey('se'), kind: 'event', at: ctx.at,
     body: { type: 'session_end', at: ctx.at, session: ctx.input.session_id, data: { ...(ctx.input.reason ? { reason: String(ctx.input.reason).slice(0, 50) } : {}) } } }]);
-  await spawnFlusher(ctx.env);
+  spawnFlusher(ctx.env);
 };

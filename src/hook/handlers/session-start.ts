@@ -44,7 +44,7 @@ export const sessionStart: Handler = async (ctx) => {
       logProblem(env, `brief: ${(e as Error).message}`);
     }
   }
-  await spawnFlusher(env);
+  spawnFlusher(env);
   pruneStates(env);
   return additionalContext('SessionStart', text);
 };
