@@ -112,6 +112,8 @@ describeEachDialect('memory ingest and recall', (t) => {
       const body = (await post('/api/memory/recall', { query: 'backup NAS firewall printer roller WireGuard tunnel', project_id: projectId, token_budget: budget, limit: 500 })).json();
       expect(countTokens(body.text)).toBeLessThanOrEqual(budget);
       expect(body.items.reduce((n: number, i: any) => n + countTokens(i.text), 0)).toBeLessThanOrEqual(budget);
+      // Each item's own count (taken from the stored row where it can) is its text's.
+      for (const item of body.items) expect(item.tokens).toBe(countTokens(item.text));
     }
   });
 

@@ -46,6 +46,14 @@ async function fitInBudget(db: Kysely<any>, ranked: Ranking<RecallItem>, input: 
   }
 }
 
+/**
+ * Tokens of the text shown. An untitled snippet's text is all of its stored text, whose count the row keeps
+ * (counted when written): no BPE pass for most items a recall shows.
+ */
+function tokensOf(row: CandidateRow, body: CandidateBody): number {
+  return row.kind === 'context_snippet' && !body.title ? row.tokens : countTokens(body.text);
+}
+
 export interface RecallDeps { db: Kysely<any>; clock: Clock; weights?: RankWeights; memoryIndex?: MemoryIndex }
 
 /**
@@ -82,7 +90,7 @@ export async function recall(deps: RecallDeps, ctx: RequestContext, input: Recal
   const items = injection.included.map(({ body, scored: { item, score, breakdown } }) => ({
     id: item.id, kind: kindOf(item.row), title: body.title, text: body.text, score: Number(score.toFixed(6)),
     source_refs: JSON.parse(body.source_refs) as string[], tags: [...item.tags], created_at: item.row.created_at,
-    occurred_at: item.row.occurred_at, tokens: countTokens(body.text),
+    occurred_at: item.row.occurred_at, tokens: tokensOf(item.row, body),
     ...(input.explain ? { explain: breakdown } : {}),
   }));
   if (input.record_usage && items.length) {
