@@ -53,6 +53,8 @@ describeEachDialect('memory index', (t, dialect) => {
     }
     await create('decisionLogs', { project_id: projectA, decision_text: 'Use WireGuard for the branch tunnel', tags: ['wireguard'] });
     await create('contextSnippets', { category: 'fact', dense_content: 'The DNS zone for the tenant lives at the registrar', tags: ['dns'] });
+    // Expired by the time most searches ask about: never a candidate then, nor counted in the scope's size.
+    await create('contextSnippets', { project_id: loneProject, category: 'fact', dense_content: 'The backup firewall rule for the mailbox was temporary', expires_at: '2029-01-01T00:00:00.000Z' });
     // A term 300 times: past what the index packs into a byte, so it keeps the exact count aside.
     await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `Backup log: ${'backup failed, '.repeat(300)}` });
   });
@@ -62,7 +64,10 @@ describeEachDialect('memory index', (t, dialect) => {
     const scopes = [{ project_id: projectA }, { project_id: loneProject }, { client_id: clientId }, {}, { project_id: projectB, tags: ['dns'] },
       { project_id: projectA, as_of: '2026-01-04T00:00:00.000Z' },
       // Exactly an item's time: it is in (the index compares numbers here, the database strings).
-      { project_id: projectA, as_of: '2026-01-06T09:03:00.000Z' }];
+      { project_id: projectA, as_of: '2026-01-06T09:03:00.000Z' },
+      // One group besides the global one (a project of no client, a client): searched whole when nothing
+      // in it is later than as_of or could have expired, item by item otherwise.
+      { project_id: loneProject, as_of: '2026-01-05T00:00:00.000Z' }, { client_id: clientId, as_of: '2026-01-05T00:00:00.000Z' }];
     let compared = 0;
     for (const query of queries) {
       for (const scope of scopes) {

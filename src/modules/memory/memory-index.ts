@@ -13,9 +13,29 @@ import { candidateRow, isoMillis, placedInScope, scopeOf, type CandidateRow, MEM
  * are half of it. Its postings are built when it is searched a second time with no change in between (so
  * a group written between every two recalls is scanned instead of rebuilt each time), and dropped by any change.
  */
-interface Group { slots: number[]; dead: number; postings: GroupPostings | null; searchesSinceChange: number }
+interface Group {
+  slots: number[];
+  dead: number;
+  postings: GroupPostings | null;
+  searchesSinceChange: number;
+  /** Its live items, and the sums BM25 needs over them. */
+  items: number;
+  termCount: number;
+  contextCount: number;
+  /**
+   * Bounds that only ever widen (a removal leaves them): the latest item time, whether every time was in the
+   * server's own form, whether any item could expire. When they put every item in a search's reach, the
+   * search takes the sums above instead of visiting each item.
+   */
+  latestAtMs: number;
+  timesExact: boolean;
+  expiring: boolean;
+}
 
-const newGroup = (): Group => ({ slots: [], dead: 0, postings: null, searchesSinceChange: 0 });
+const newGroup = (): Group => ({
+  slots: [], dead: 0, postings: null, searchesSinceChange: 0, items: 0, termCount: 0, contextCount: 0,
+  latestAtMs: -Infinity, timesExact: true, expiring: false,
+});
 
 export interface MemoryIndexOptions {
   /** Past this many items the index stays off and recall asks the database's full-text index instead. */
@@ -124,15 +144,23 @@ export class MemoryIndex {
       stats.contextCount += t.contextCount[slot]!;
       if (scan) this.take(found, slot, wanted.ids, matching, search);
     };
-    const withPostings: GroupPostings[] = [];
+    const withPostings: { postings: GroupPostings; whole: boolean }[] = [];
     for (const group of this.groupsInReach(scope)) {
       const postings = match.length ? this.postingsOf(group) : null;
-      if (postings) withPostings.push(postings);
+      if (postings && this.wholeInReach(group, scope, asOfMs)) {
+        // Every item of the group is in scope: its sums, no visit.
+        stats.docCount += group.items;
+        stats.termCount += group.termCount;
+        stats.contextCount += group.contextCount;
+        withPostings.push({ postings, whole: true });
+        continue;
+      }
+      if (postings) withPostings.push({ postings, whole: false });
       for (let i = 0; i < group.slots.length; i++) visit(group.slots[i]!, !postings);
     }
     // At most every item in scope is found: room for them at once, not by doubling.
     if (withPostings.length) found.reserve(stats.docCount);
-    for (const postings of withPostings) this.findInPostings(postings, found, match, wanted.ids, search);
+    for (const { postings, whole } of withPostings) this.findInPostings(postings, whole, found, match, wanted.ids, search);
     const kept = this.newestPerKind(found, cap);
     if (kept) {
       // Rare (a query too vague to rank well): count again for the items kept.
@@ -160,10 +188,21 @@ export class MemoryIndex {
   }
 
   /**
-   * Adds to `found` the items in scope (stamped by this search) holding any `match` term, from the postings,
-   * with the counts of the `wanted` terms. An item found already keeps its place and gains the counts.
+   * Whether every item of the group is in the scope's reach, as its bounds show: the scope names exactly one
+   * of a project and a client (so no item is in two groups searched), filters by no tag or client, and no item
+   * is later than `as_of` or could have expired. The same rules as `placedInScope`, for the whole group.
    */
-  private findInPostings(postings: GroupPostings, found: Found, match: readonly number[], wanted: readonly number[], search: number): void {
+  private wholeInReach(group: Group, scope: SearchScope, asOfMs: number): boolean {
+    return !scope.projectId !== !scope.clientId && !scope.tags.length && !scope.allowedClients
+      && group.timesExact && group.latestAtMs <= asOfMs && !group.expiring;
+  }
+
+  /**
+   * Adds to `found` the items in scope holding any `match` term, from the postings, with the counts of the
+   * `wanted` terms: all of them when the group is `whole`ly in reach, else those this search stamped in
+   * scope. An item found already keeps its place and gains the counts.
+   */
+  private findInPostings(postings: GroupPostings, whole: boolean, found: Found, match: readonly number[], wanted: readonly number[], search: number): void {
     const t = this.table;
     const width = wanted.length;
     for (const id of match) {
@@ -173,7 +212,7 @@ export class MemoryIndex {
       for (let e = postings.start(k), end = postings.end(k); e < end; e++) {
         const entry = postings.entries[e]!;
         const slot = entry >> 1;
-        if (t.seenBy[slot] !== search) continue; // out of scope
+        if (!whole && t.seenBy[slot] !== search) continue; // out of scope
         let at: number;
         if (t.foundBy[slot] === search) {
           at = t.foundAt[slot]!;
@@ -434,7 +473,10 @@ export class MemoryIndex {
     const known = this.slots.get(row.kind)?.get(row.id);
     // Changed in place (a use counted, a new summary of the same words): same scope and terms, so its groups and their postings stand.
     if (known !== undefined && t.projectId[known] === row.project_id && t.clientId[known] === row.client_id && this.terms.holds(t.terms[known]!, span)) {
+      const groups = this.groupsOf(row.project_id, row.client_id, false);
+      for (const group of groups) this.count(group, known, -1);
       t.write(known, row, Date.parse(raw.updated_at), t.terms[known]!, span.saturated);
+      for (const group of groups) this.count(group, known, 1);
       return;
     }
     this.remove(row.kind, row.id);
@@ -444,6 +486,7 @@ export class MemoryIndex {
     ids.set(row.id, slot);
     for (const group of this.groupsOf(row.project_id, row.client_id, true)) {
       group.slots.push(slot);
+      this.count(group, slot, 1);
       this.changed(group);
     }
   }
@@ -459,6 +502,7 @@ export class MemoryIndex {
     const projectId = t.projectId[slot]!;
     const clientId = t.clientId[slot]!;
     for (const group of this.groupsOf(projectId, clientId, false)) {
+      this.count(group, slot, -1);
       this.changed(group);
       if (++group.dead * 2 > group.slots.length) {
         group.slots = group.slots.filter((s) => t.live[s]);
@@ -468,6 +512,18 @@ export class MemoryIndex {
     // A deleted project's or client's group goes once its last item has.
     if (projectId && !this.byProject.get(projectId)?.slots.length) this.byProject.delete(projectId);
     if (clientId && !this.byClient.get(clientId)?.slots.length) this.byClient.delete(clientId);
+  }
+
+  /** Counts the item in (`sign` 1) or out of (-1) its group's sums; an item counted in widens the group's bounds. */
+  private count(group: Group, slot: number, sign: 1 | -1): void {
+    const t = this.table;
+    group.items += sign;
+    group.termCount += sign * t.termCount[slot]!;
+    group.contextCount += sign * t.contextCount[slot]!;
+    if (sign < 0) return;
+    group.latestAtMs = Math.max(group.latestAtMs, t.atMs[slot]!);
+    if (!t.atIso[slot]) group.timesExact = false;
+    if (t.expiresAt[slot] !== null) group.expiring = true;
   }
 
   /** The groups an item belongs in: its project's and its client's, or the global one. */
