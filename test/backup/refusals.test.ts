@@ -21,18 +21,37 @@ let source: TestApp;
 let good: string;
 
 /** Archives in 1 KiB chunks, so there are many and one near the end can be damaged. */
-async function archive(name: string): Promise<string> {
+async function archive(name: string, from = () => source): Promise<string> {
   const file = join(dir, name);
-  const { sha256 } = await writeArchive(readSnapshot({ db: source.db, dialect: 'sqlite', close: async () => {} }), file, key, { chunkSize: 1024 });
+  const { sha256 } = await writeArchive(readSnapshot({ db: from().db, dialect: 'sqlite', close: async () => {} }), file, key, { chunkSize: 1024 });
   writeSidecar(file, sha256);
   return file;
 }
 
-function copy(name: string, edit: (bytes: Buffer) => Buffer, { resign = false, sidecar = true } = {}): string {
+function copy(name: string, edit: (bytes: Buffer) => Buffer, { resign = false, sidecar = true, from = good } = {}): string {
   const file = join(dir, name);
-  writeFileSync(file, edit(Buffer.from(readFileSync(good))));
-  if (sidecar && !resign) writeFileSync(`${file}.sha256`, readFileSync(`${good}.sha256`));
+  writeFileSync(file, edit(Buffer.from(readFileSync(from))));
+  if (sidecar && !resign) writeFileSync(`${file}.sha256`, readFileSync(`${from}.sha256`));
   return file;
+}
+
+/** Every table filled plus ~400 KB of snippets of made-up words (compressing to ~250 KB), archived once. */
+let big: Promise<string> | undefined;
+let bigSource: TestApp | undefined;
+function bigArchive(): Promise<string> {
+  return (big ??= (async () => {
+    const app = (bigSource = await createTestApp(DIALECTS[0]));
+    await fillEveryTable(app);
+    let seed = 7;
+    const letter = () => String.fromCharCode(97 + ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 26));
+    const word = () => Array.from({ length: 3 + (seed % 6) }, letter).join('');
+    for (let i = 0; i < 20; i++) {
+      const res = await app.app.inject({ method: 'POST', url: '/api/context-snippets', headers: app.adminHeaders,
+        payload: { category: 'fact', dense_content: Array.from({ length: 3500 }, word).join(' ') } });
+      if (res.statusCode >= 300) throw new Error(res.body);
+    }
+    return archive('big.ctbak', () => app);
+  })());
 }
 
 beforeAll(async () => {
@@ -40,7 +59,7 @@ beforeAll(async () => {
   await fillEveryTable(source);
   good = await archive('good.ctbak');
 });
-afterAll(async () => { await source?.close(); registerMasterKeyCheck(null); });
+afterAll(async () => { await source?.close(); await bigSource?.close(); registerMasterKeyCheck(null); });
 
 describe.each(DIALECTS)('refusals leave the target unchanged [$name]', (dialect) => {
   let target: TestApp;
@@ -84,9 +103,12 @@ describe.each(DIALECTS)('refusals leave the target unchanged [$name]', (dialect)
   });
 
   it('a chunk near the end corrupt (sidecar re-made to match): the load fails midway and rolls back', async () => {
-    const file = copy('late.ctbak', (b) => { b[b.length - 40] ^= 0x80; return b; }, { resign: true });
+    // An archive far larger than what the read, decrypt and gunzip streams buffer ahead (~50 KB): with a small
+    // one the damaged chunk could be read before the load inserted anything, and "midway" would be untested.
+    const big = await bigArchive();
+    const file = copy('late.ctbak', (b) => { b[b.length - 40] ^= 0x80; return b; }, { resign: true, from: big });
     writeSidecar(file, await sha256File(file));
-    expect(statSync(file).size).toBeGreaterThan(8 * 1024);
+    expect(statSync(file).size).toBeGreaterThan(200 * 1024);
     expect(await refused(file, /corrupt backup: chunk \d+ fails authentication/)).toBeGreaterThan(0);
   });
 
