@@ -35,7 +35,7 @@ function copy(name: string, edit: (bytes: Buffer) => Buffer, { resign = false, s
   return file;
 }
 
-/** Every table filled plus ~400 KB of snippets of made-up words (compressing to ~250 KB), archived once. */
+/** Every table filled plus ~1 MB of snippets of made-up words (an archive of ~270 KB), archived once. */
 let big: Promise<string> | undefined;
 let bigSource: TestApp | undefined;
 function bigArchive(): Promise<string> {
@@ -45,7 +45,7 @@ function bigArchive(): Promise<string> {
     let seed = 7;
     const letter = () => String.fromCharCode(97 + ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 26));
     const word = () => Array.from({ length: 3 + (seed % 6) }, letter).join('');
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 50; i++) {
       const res = await app.app.inject({ method: 'POST', url: '/api/context-snippets', headers: app.adminHeaders,
         payload: { category: 'fact', dense_content: Array.from({ length: 3500 }, word).join(' ') } });
       if (res.statusCode >= 300) throw new Error(res.body);
