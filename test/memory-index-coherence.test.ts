@@ -33,27 +33,25 @@ describeEachDialect('memory index coherence', (t, dialect) => {
   const s = () => t().services;
   const scopeAll = (asOf = '2030-01-01T00:00:00.000Z') => ({ projectId: null, clientId: null, allowedClients: null, asOf, tags: [] as string[] });
 
-  it('keeps the same 3000 newest matches of a kind as the database when more match', async () => {
+  /** 3,300 turns in a new project (more than the 3,000 a kind keeps), then one recall through the index and one through the database. */
+  const bothPaths = async (ref: string, text: (i: number) => string, query: string) => {
     const project = (await s().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
-    const turns = Array.from({ length: 3300 }, (_, i) => ({ ref: `cap:${i}`, role: 'user', text: `Narwhal note ${i} about the gateway ${i % 7}`,
-      at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
+    const turns = Array.from({ length: 3300 }, (_, i) => ({ ref: `${ref}:${i}`, role: 'user', text: text(i), at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
     await s().memory.ingest(ctx, { project_id: project, session: { external_id: randomUUID() }, turns });
-    const input = RecallBody.parse({ query: 'narwhal', project_id: project, limit: 20, token_budget: 4000, record_usage: false, explain: true, as_of: '2030-01-01T00:00:00.000Z' }) as RecallInput;
+    const input = RecallBody.parse({ query, project_id: project, limit: 20, token_budget: 4000, record_usage: false, explain: true, as_of: '2030-01-01T00:00:00.000Z' }) as RecallInput;
     const resolved = await resolveScope(t().db, ctx, input);
     const fromIndex = await recall({ db: t().db, clock: systemClock, memoryIndex: s().memoryIndex }, ctx, input, resolved);
     const fromDb = await recall({ db: t().db, clock: systemClock }, ctx, input, resolved);
+    return { fromIndex, fromDb };
+  };
+
+  it('keeps the same 3000 newest matches of a kind as the database when more match', async () => {
+    const { fromIndex, fromDb } = await bothPaths('cap', (i) => `Narwhal note ${i} about the gateway ${i % 7}`, 'narwhal');
     expect(fromIndex).toEqual(fromDb);
   });
 
   it('keeps the same newest items as the database for a query of stopwords, ties broken by id', async () => {
-    const project = (await s().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
-    const turns = Array.from({ length: 3300 }, (_, i) => ({ ref: `nt:${i}`, role: 'user', text: `Walrus ${i} item`,
-      at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
-    await s().memory.ingest(ctx, { project_id: project, session: { external_id: randomUUID() }, turns });
-    const input = RecallBody.parse({ query: 'the and of', project_id: project, limit: 20, token_budget: 4000, record_usage: false, explain: true, as_of: '2030-01-01T00:00:00.000Z' }) as RecallInput;
-    const resolved = await resolveScope(t().db, ctx, input);
-    const fromIndex = await recall({ db: t().db, clock: systemClock, memoryIndex: s().memoryIndex }, ctx, input, resolved);
-    const fromDb = await recall({ db: t().db, clock: systemClock }, ctx, input, resolved);
+    const { fromIndex, fromDb } = await bothPaths('nt', (i) => `Walrus ${i} item`, 'the and of');
     expect(fromIndex.items.map((i) => i.id)).toEqual(fromDb.items.map((i) => i.id));
   });
 

@@ -1,8 +1,7 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { requireBuiltin } from './builtins.js';
-import { apiUrl } from './connection.js';
 import type { Connection } from './env.js';
-import { TransientError, type HttpResult } from './http.js';
+import { requestUrl, TransientError, type HttpResult } from './http.js';
 import { ResponseReader } from './http-response.js';
 
 /**
@@ -22,13 +21,7 @@ const API_KEY = /^[\x20-\x7e]*$/;
  * (all ASCII but the path, which new URL percent-encodes).
  */
 export async function requestOnce(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
-  let url: URL;
-  try {
-    // Joined as strings: `new URL(path, base)` would drop a path prefix such as https://host/ct.
-    url = new URL(apiUrl(conn.server, path));
-  } catch {
-    throw new TransientError(`bad server URL ${conn.server}`);
-  }
+  const url = requestUrl(conn, path);
   const https = url.protocol === 'https:';
   if (!https && url.protocol !== 'http:') throw new TransientError(`bad server URL ${conn.server}`);
   if (conn.key && !API_KEY.test(conn.key)) throw new Error('the API key holds characters other than printable ASCII, which a header cannot carry');

@@ -7,6 +7,16 @@ export interface HttpResult { status: number; body: unknown }
 /** Network trouble or a server that answered "try later" (5xx, 408, 429, 401 while a key is being fixed). */
 export class TransientError extends Error {}
 
+/** The URL of an API path on the connection's server; a server URL that does not parse is a TransientError. */
+export function requestUrl(conn: Connection, path: string): URL {
+  try {
+    // Joined as strings: `new URL(path, base)` would drop a path prefix such as https://host/ct.
+    return new URL(apiUrl(conn.server, path));
+  } catch {
+    throw new TransientError(`bad server URL ${conn.server}`);
+  }
+}
+
 /**
  * One JSON request over node:http (not fetch: loading undici costs tens of milliseconds), on Node's
  * keep-alive agent, so the flusher's and the CLI's many requests share a connection. A hook Claude waits
@@ -14,13 +24,7 @@ export class TransientError extends Error {}
  * TransientError on timeout or connection failure.
  */
 export async function requestJson(conn: Connection, method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResult> {
-  let url: URL;
-  try {
-    // Joined as strings: `new URL(path, base)` would drop a path prefix such as https://host/ct.
-    url = new URL(apiUrl(conn.server, path));
-  } catch {
-    throw new TransientError(`bad server URL ${conn.server}`);
-  }
+  const url = requestUrl(conn, path);
   // Loaded on first use (hooks Claude waits for use requestOnce instead), and TLS only for an https server.
   const { request } = url.protocol === 'https:' ? requireBuiltin<typeof import('node:https')>('node:https') : requireBuiltin<typeof import('node:http')>('node:http');
   return new Promise((resolve, reject) => {

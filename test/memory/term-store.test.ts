@@ -7,7 +7,7 @@ describe('term store', () => {
     const items = Array.from({ length: 200 }, (_, i) => {
       const own = `alpha beta${i % 7} ${'gamma '.repeat(i % 4)}`.trim();
       const context = i % 3 ? `delta beta${i % 5} alpha` : null;
-      return { i, terms: store.add(own, context).offset };
+      return { i, terms: store.store(store.encode(own, context)) };
     });
     const id = (t: string) => store.idOf(t)!;
     const wanted = ['alpha', 'gamma', 'delta'];
@@ -39,7 +39,9 @@ describe('term store', () => {
 
   it('marks counts of 255 or more as saturated and hands back the exact count', () => {
     const store = new TermStore();
-    const { offset, saturated } = store.add('word '.repeat(300).trim(), 'word other');
+    const span = store.encode('word '.repeat(300).trim(), 'word other');
+    const offset = store.store(span);
+    const saturated = span.saturated;
     const word = store.idOf('word')!;
     const own = new Float64Array(1);
     const context = new Float64Array(1);

@@ -46,12 +46,6 @@ export class TermStore {
     return this.ids.get(token);
   }
 
-  /** Stores an item's two stored term strings (space-separated tokens); returns its span's offset and the exact counts of 255 or more. */
-  add(own: string | null, context: string | null): { offset: number; saturated: Map<number, number> | null } {
-    const span = this.encode(own, context);
-    return { offset: this.store(span), saturated: span.saturated };
-  }
-
   /** An item's span as it would be stored: [own count, context count, entries...], and the exact counts of 255 or more. */
   encode(own: string | null, context: string | null): EncodedSpan {
     const ownCounts = this.count(own);
