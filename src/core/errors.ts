@@ -39,10 +39,10 @@ export class AppError extends Error {
   static conflict(message: string, code = 'conflict', errors?: FieldError[]) {
     return new AppError(409, code, message, errors);
   }
-  /** A reference to a row that does not exist: 422 naming the field. */
-  static unknownReference(field: string, entity: string, id: string) {
-    return new AppError(422, 'unknown_reference', `${field} refers to a ${entity} that does not exist`, [
-      { path: field, message: `no ${entity} with id ${id}`, code: 'unknown_reference' },
+  /** A reference to a row that does not exist: 422 naming the field and the table (`table`: e.g. "projects"). */
+  static unknownReference(field: string, table: string, id: string) {
+    return new AppError(422, 'unknown_reference', `${field} refers to no row of ${table}`, [
+      { path: field, message: `${table} has no row with id ${id}`, code: 'unknown_reference' },
     ]);
   }
   static unprocessable(message: string, errors?: FieldError[], code = 'unprocessable') {
