@@ -9,6 +9,7 @@ import { systemContext } from '../src/core/context.js';
 import { createDb } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { MemoryIndex } from '../src/modules/memory/memory-index.js';
+import { prepareMemory } from '../src/modules/memory/prepare.js';
 import { recall } from '../src/modules/memory/recall.js';
 import { isoMillis } from '../src/modules/memory/search.js';
 import { RecallBody, type RecallInput } from '../src/modules/memory/schemas.js';
@@ -57,6 +58,19 @@ describeEachDialect('memory index', (t, dialect) => {
     await create('contextSnippets', { project_id: loneProject, category: 'fact', dense_content: 'The backup firewall rule for the mailbox was temporary', expires_at: '2029-01-01T00:00:00.000Z' });
     // A term 300 times: past what the index packs into a byte, so it keeps the exact count aside.
     await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `Backup log: ${'backup failed, '.repeat(300)}` });
+    // Rows written by something other than this server (an import): an id not in canonical UUID form, and
+    // times not in the server's own form. The index keeps those as given, and ranks and shows them as the database does.
+    const imported = [
+      { id: 'LEGACY-Backup-1', occurred_at: '2026-01-03T10:00:00Z', created_at: '2026-01-03 10:00:00' },
+      { id: randomUUID().toUpperCase(), occurred_at: null, created_at: '2026-01-02T08:00:00.5Z' },
+      { id: randomUUID(), occurred_at: '2026-01-04T11:00:00.000Z', created_at: '2026-01-04T11:00:00.00Z' },
+    ];
+    for (const [i, row] of imported.entries()) {
+      const values = { ...row, project_id: projectA, category: 'fact', dense_content: `backup firewall printer imported note ${i}`, tags: ['backup'] };
+      await t().db.insertInto('context_snippets').values({ ...values, ...prepareMemory('context_snippet', values), tags: '["backup"]', source_refs: '[]',
+        context_terms: '', context_count: 0, relevance_score: 1, usage_count: 0, pinned: 0, updated_at: '2026-01-05T00:00:00.000Z' } as any).execute();
+      services().memoryIndex.touched('context_snippet', [row.id]);
+    }
   });
 
   it('ranks exactly as the database does, in every scope', async () => {

@@ -1,4 +1,4 @@
-import type { TermStore } from './term-counts.js';
+import { chunkOf, positionOf, type TermStore } from './term-counts.js';
 
 /**
  * One group's items by term (an inverted index): for each term the group's items hold, an entry per item
@@ -17,20 +17,21 @@ export class GroupPostings {
 
   /** The postings of the live items among `slots`, whose term spans are at `spans[slot]` in `store`. */
   static build(slots: readonly number[], live: Uint8Array, spans: Int32Array, store: TermStore): GroupPostings {
-    const data = store.packed;
+    const chunks = store.chunks;
     const perTerm = store.scratch();
     const seen: number[] = [];
     // Pass 1: how many entries each term has. A span is [own count, context count, entries...], each `id << 8 | count`.
     let total = 0;
     for (const slot of slots) {
       if (!live[slot]) continue;
-      const offset = spans[slot]!;
-      const end = offset + 2 + data[offset]! + data[offset + 1]!;
-      for (let i = offset + 2; i < end; i++) {
+      const data = chunks[chunkOf(spans[slot]!)]!;
+      const start = positionOf(spans[slot]!);
+      const end = start + 2 + data[start]! + data[start + 1]!;
+      for (let i = start + 2; i < end; i++) {
         const id = data[i]! >> 8;
         if (perTerm[id]++ === 0) seen.push(id);
       }
-      total += end - offset - 2;
+      total += end - start - 2;
     }
     const termIds = Int32Array.from(seen).sort();
     const starts = new Int32Array(termIds.length + 1);
@@ -43,10 +44,11 @@ export class GroupPostings {
     const counts = new Uint8Array(total);
     for (const slot of slots) {
       if (!live[slot]) continue;
-      const offset = spans[slot]!;
-      const ownEnd = offset + 2 + data[offset]!;
-      const end = ownEnd + data[offset + 1]!;
-      for (let i = offset + 2; i < end; i++) {
+      const data = chunks[chunkOf(spans[slot]!)]!;
+      const start = positionOf(spans[slot]!);
+      const ownEnd = start + 2 + data[start]!;
+      const end = ownEnd + data[start + 1]!;
+      for (let i = start + 2; i < end; i++) {
         const e = perTerm[data[i]! >> 8]!++;
         entries[e] = (slot << 1) | (i < ownEnd ? 0 : 1);
         counts[e] = data[i]! & 255;

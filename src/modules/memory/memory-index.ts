@@ -56,8 +56,6 @@ const LOAD_PAGE = 5000;
  */
 export class MemoryIndex {
   private table = new ItemColumns();
-  /** Each kind's items: id to slot. */
-  private slots = new Map<MemoryKind, Map<string, number>>();
   private byProject = new Map<string, Group>();
   private byClient = new Map<string, Group>();
   private global: Group = newGroup();
@@ -136,8 +134,8 @@ export class MemoryIndex {
     // Every item in scope counts for BM25; those holding a term are found from the postings, or by reading their terms.
     const visit = (slot: number, scan: boolean) => {
       if (!t.live[slot] || t.seenBy[slot] === search) return;
-      const reached = t.atIso[slot] && asOfIso ? t.atMs[slot]! <= asOfMs : (t.occurredAt[slot] ?? t.createdAt[slot]!) <= scope.asOf;
-      if (!placedInScope(reached, t.expiresAt[slot]!, t.projectId[slot]!, t.clientId[slot]!, t.tags[slot]!, scope)) return;
+      const reached = t.atIso[slot] && asOfIso ? t.atMs[slot]! <= asOfMs : t.atOf(slot) <= scope.asOf;
+      if (!placedInScope(reached, t.expiresAtOf(slot), t.projectOf(slot), t.clientOf(slot), t.tagsOf(slot), scope)) return;
       t.seenBy[slot] = search;
       stats.docCount++;
       stats.termCount += t.termCount[slot]!;
@@ -279,7 +277,10 @@ export class MemoryIndex {
    */
   private newest(list: number[], cap: number): number[] {
     const t = this.table;
-    const newer = (a: number, b: number) => (t.createdAt[a]! < t.createdAt[b]! ? 1 : t.createdAt[a]! > t.createdAt[b]! ? -1 : t.id[a]! < t.id[b]! ? 1 : -1);
+    const newer = (a: number, b: number) => {
+      const [createdA, createdB] = [t.createdAtOf(a), t.createdAtOf(b)];
+      return createdA < createdB ? 1 : createdA > createdB ? -1 : t.idOf(a) < t.idOf(b) ? 1 : -1;
+    };
     const times = new Float64Array(list.length);
     for (let i = 0; i < list.length; i++) {
       times[i] = t.createdMs[list[i]!]!;
@@ -310,28 +311,30 @@ export class MemoryIndex {
   private columns(found: Found, terms: string[], scope: SearchScope): CandidateColumns<RecallItem> {
     const t = this.table;
     const slots = found.slots;
-    const c = emptyColumns<RecallItem>(found.length, terms, (i) => new SlotItem(t, slots[i]!, ids[i]!, ats[i]!, tags[i]!), found.counts());
-    // What ranking reads after an await (ties, tags for the breakdown, the item) is copied now: a row
-    // changed in place meanwhile must not change a recall already ranked.
-    const ids: string[] = [];
-    const ats: string[] = [];
+    const c: CandidateColumns<RecallItem> = emptyColumns<RecallItem>(found.length, terms, (i): RecallItem => new SlotItem(t, slots[i]!, c.id(i), c.at(i), tags[i]!), found.counts());
+    // What ranking reads after an await (ties, tags for the breakdown, the item) is taken now: a row
+    // changed in place meanwhile must not change a recall already ranked. A slot's id never changes; a
+    // time in the server's form is its milliseconds (copied below), any other is copied as it is.
     const tags: string[][] = [];
+    const oddAts = new Map<number, string>();
     for (let i = 0; i < found.length; i++) {
       const slot = slots[i]!;
-      ids.push(t.id[slot]!);
-      ats.push(t.occurredAt[slot] ?? t.createdAt[slot]!);
-      tags.push(t.tags[slot]!);
+      tags.push(t.tagsOf(slot));
+      if (!t.atIso[slot]) oddAts.set(i, t.atOf(slot));
       c.textLength[i] = t.termCount[slot]!;
       c.contextLength[i] = t.contextCount[slot]!;
       c.atMs[i] = t.atMs[slot]!;
       c.usage[i] = t.usage[slot]!;
       c.relevance[i] = t.relevance[slot]!;
       c.pinned[i] = t.pinned[slot]!;
-      c.scope[i] = SCOPES.indexOf(scopeOf(t.projectId[slot]!, t.clientId[slot]!, scope));
+      c.scope[i] = SCOPES.indexOf(scopeOf(t.projectOf(slot), t.clientOf(slot), scope));
     }
+    // Ties and the items shown read these: strings made on demand, once.
+    const ats: string[] = [];
+    const ids: string[] = [];
     c.tags = (i) => tags[i]!;
-    c.at = (i) => ats[i]!;
-    c.id = (i) => ids[i]!;
+    c.at = (i) => (ats[i] ??= oddAts.get(i) ?? new Date(c.atMs[i]!).toISOString());
+    c.id = (i) => (ids[i] ??= t.idOf(slots[i]!));
     return c;
   }
 
@@ -344,7 +347,7 @@ export class MemoryIndex {
     await this.reconcileWhenDue();
     for (const [column, id] of this.removedScopes.splice(0)) {
       for (const slot of (column === 'project_id' ? this.byProject : this.byClient).get(id)?.slots ?? []) {
-        if (this.table.live[slot]) this.touched(this.table.kindOf(slot), [this.table.id[slot]!]);
+        if (this.table.live[slot]) this.touched(this.table.kindOf(slot), [this.table.idOf(slot)]);
       }
     }
     while (this.pending.size) {
@@ -367,7 +370,7 @@ export class MemoryIndex {
       }
     }
     this.compact();
-    if (this.size() > this.maxItems || this.terms.vocabulary >= MAX_TERM_IDS) this.turnOff();
+    if (this.size() > this.maxItems || this.overfull()) this.turnOff();
   }
 
   /**
@@ -394,17 +397,18 @@ export class MemoryIndex {
   private async reconcile(): Promise<void> {
     const t = this.table;
     for (const source of MEMORY_SOURCES) {
-      const known = this.slots.get(source.kind) ?? new Map<string, number>();
-      const seen = new Set<string>();
+      const seen = new Uint8Array(t.size);
       const changed: string[] = [];
       const columns = this.db.selectFrom(source.table).select(['id', 'updated_at', 'usage_count', 'project_id', 'client_id']);
       for await (const row of pages<{ id: string; updated_at: string; usage_count: number; project_id: string | null; client_id: string | null }>(columns)) {
-        seen.add(row.id);
-        const slot = known.get(row.id);
+        const slot = t.find(source.kind, row.id);
+        if (slot !== undefined) seen[slot] = 1;
         if (slot === undefined || t.updatedMs[slot] !== Date.parse(row.updated_at) || t.usage[slot] !== Number(row.usage_count)
-          || t.projectId[slot] !== (row.project_id ?? null) || t.clientId[slot] !== (row.client_id ?? null)) changed.push(row.id);
+          || t.projectOf(slot) !== (row.project_id ?? null) || t.clientOf(slot) !== (row.client_id ?? null)) changed.push(row.id);
       }
-      for (const id of known.keys()) if (!seen.has(id)) changed.push(id);
+      for (let slot = 0; slot < seen.length; slot++) {
+        if (t.live[slot] && !seen[slot] && t.kindOf(slot) === source.kind) changed.push(t.idOf(slot));
+      }
       this.touched(source.kind, changed);
     }
   }
@@ -420,7 +424,7 @@ export class MemoryIndex {
       if (this.size() + Number(n) > this.maxItems) return this.turnOff();
       for await (const row of pages<StoredRow>(rankRows(this.db, source.kind))) this.add(row);
     }
-    return this.terms.vocabulary < MAX_TERM_IDS || this.turnOff();
+    return !this.overfull() || this.turnOff();
   }
 
   /** For good (until the server restarts): nothing is kept or queued, recall asks the database. */
@@ -438,13 +442,17 @@ export class MemoryIndex {
     return Number(rows[0]?.data_version);
   }
 
+  /** More terms than ids can name, or spans than the term store can hold. */
+  private overfull(): boolean {
+    return this.terms.vocabulary >= MAX_TERM_IDS || this.terms.full;
+  }
+
   private size(): number {
     return this.table.size - this.table.dead;
   }
 
   private clear(): void {
     this.table = new ItemColumns();
-    this.slots.clear();
     this.byProject.clear();
     this.byClient.clear();
     this.global = newGroup();
@@ -458,7 +466,6 @@ export class MemoryIndex {
     if (t.dead <= 1024 || t.dead * 2 <= t.size) return;
     const moved = new Int32Array(t.size).fill(-1);
     this.table = t.compacted((old, slot) => { moved[old] = slot; });
-    for (const ids of this.slots.values()) for (const [id, old] of ids) ids.set(id, moved[old]!);
     for (const group of [this.global, ...this.byProject.values(), ...this.byClient.values()]) {
       group.slots = group.slots.filter((old) => moved[old]! >= 0).map((old) => moved[old]!);
       group.dead = 0;
@@ -470,9 +477,9 @@ export class MemoryIndex {
     const row = candidateRow(raw);
     const span = this.terms.encode(raw.search_terms, raw.context_terms);
     const t = this.table;
-    const known = this.slots.get(row.kind)?.get(row.id);
+    const known = t.find(row.kind, row.id);
     // Changed in place (a use counted, a new summary of the same words): same scope and terms, so its groups and their postings stand.
-    if (known !== undefined && t.projectId[known] === row.project_id && t.clientId[known] === row.client_id && this.terms.holds(t.terms[known]!, span)) {
+    if (known !== undefined && t.projectOf(known) === row.project_id && t.clientOf(known) === row.client_id && this.terms.holds(t.terms[known]!, span)) {
       const groups = this.groupsOf(row.project_id, row.client_id, false);
       for (const group of groups) this.count(group, known, -1);
       t.write(known, row, Date.parse(raw.updated_at), t.terms[known]!, span.saturated);
@@ -480,10 +487,9 @@ export class MemoryIndex {
       return;
     }
     this.remove(row.kind, row.id);
-    const slot = this.table.add(row, Date.parse(raw.updated_at), this.terms.store(span), span.saturated);
-    let ids = this.slots.get(row.kind);
-    if (!ids) this.slots.set(row.kind, (ids = new Map()));
-    ids.set(row.id, slot);
+    const offset = this.terms.store(span);
+    if (offset < 0) return; // the term store is full: the index turns itself off after this batch
+    const slot = this.table.add(row, Date.parse(raw.updated_at), offset, span.saturated);
     for (const group of this.groupsOf(row.project_id, row.client_id, true)) {
       group.slots.push(slot);
       this.count(group, slot, 1);
@@ -492,15 +498,13 @@ export class MemoryIndex {
   }
 
   private remove(kind: MemoryKind, id: string): void {
-    const ids = this.slots.get(kind);
-    const slot = ids?.get(id);
-    if (slot === undefined) return;
-    ids!.delete(id);
     const t = this.table;
+    const slot = t.find(kind, id);
+    if (slot === undefined) return;
     t.remove(slot);
     this.terms.free(t.terms[slot]!);
-    const projectId = t.projectId[slot]!;
-    const clientId = t.clientId[slot]!;
+    const projectId = t.projectOf(slot);
+    const clientId = t.clientOf(slot);
     for (const group of this.groupsOf(projectId, clientId, false)) {
       this.count(group, slot, -1);
       this.changed(group);
@@ -523,7 +527,7 @@ export class MemoryIndex {
     if (sign < 0) return;
     group.latestAtMs = Math.max(group.latestAtMs, t.atMs[slot]!);
     if (!t.atIso[slot]) group.timesExact = false;
-    if (t.expiresAt[slot] !== null) group.expiring = true;
+    if (t.expiresAtOf(slot) !== null) group.expiring = true;
   }
 
   /** The groups an item belongs in: its project's and its client's, or the global one. */

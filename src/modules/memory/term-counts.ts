@@ -1,9 +1,12 @@
 /**
- * Every item's stored terms, packed into one growing Int32Array: a recall reads the counts of a few query
+ * Every item's stored terms, packed into Int32Array chunks: a recall reads the counts of a few query
  * terms in thousands of items, and the index holds every item, so an item's terms are a span of shared
- * memory (two small integers on the item) rather than maps, strings or an array each.
+ * memory (one integer on the item) rather than maps, strings or an array each.
  * A span: [own count n, context count m, n own entries, m context entries]; each entry is
  * `termId << 8 | count`, sorted by term id. A count of 255 means "255 or more" (the caller keeps those exactly).
+ * A span's offset is `chunk << POSITION_BITS | position`: `chunkOf` and `positionOf` read it back.
+ * Chunks rather than one array grown by doubling: growth copies nothing, and no half-empty array (nor,
+ * until the next major GC, the array it replaced) sits in memory: at 100k items that was ~30 MB.
  */
 export const SATURATED = 255;
 /** What `countMarked` answers: the item holds a match term; and one of the counts it wrote is SATURATED. */
@@ -12,12 +15,25 @@ export const HOLDS_SATURATED = 2;
 /** Term ids have 23 bits: past that the dictionary is full and the index turns itself off. */
 export const MAX_TERM_IDS = 1 << 23;
 
+const POSITION_BITS = 21;
+const POSITION_MASK = (1 << POSITION_BITS) - 1;
+/** Offsets are positive Int32s: this many chunks at most (with 1 MB chunks, 1 GB of terms). */
+const MAX_CHUNKS = 1 << (31 - POSITION_BITS);
+/** A chunk's size (1 MB); a span longer than that gets a chunk of its own. */
+const CHUNK_INTS = 1 << 18;
+
+/** The chunk a span is in (an index into `TermStore.chunks`) and where in it the span starts. */
+export const chunkOf = (offset: number): number => offset >>> POSITION_BITS;
+export const positionOf = (offset: number): number => offset & POSITION_MASK;
+
 /** A span before it is stored (see `TermStore.encode`). */
 export interface EncodedSpan { data: number[]; saturated: Map<number, number> | null }
 
 export class TermStore {
   private ids = new Map<string, number>();
-  private data = new Int32Array(1 << 16);
+  private chunkList: Int32Array[] = [];
+  /** Ints taken in the last chunk. */
+  private tail = 0;
   private used = 0;
   private freed = 0;
   /** Per term id: the generation of the search that marked it as a match term, as a wanted term, and its column among the wanted. */
@@ -37,10 +53,13 @@ export class TermStore {
     return this.used ? this.freed / this.used : 0;
   }
 
-  /** The packed spans, read-only, for building a group's postings (`GroupPostings`). */
-  get packed(): Int32Array {
-    return this.data;
+  /** The chunks of packed spans, read-only, for building a group's postings (`GroupPostings`). */
+  get chunks(): readonly Int32Array[] {
+    return this.chunkList;
   }
+
+  /** Set for good once a span did not fit (the store is at its largest): the index then turns itself off. */
+  full = false;
 
   idOf(token: string): number | undefined {
     return this.ids.get(token);
@@ -62,17 +81,20 @@ export class TermStore {
     return { data, saturated };
   }
 
-  /** Stores an encoded span; returns its offset. */
+  /** Stores an encoded span; returns its offset, or -1 (and sets `full`) when the store has no room left. */
   store(span: EncodedSpan): number {
     const offset = this.reserve(span.data.length);
-    for (let i = 0; i < span.data.length; i++) this.data[offset + i] = span.data[i]!;
+    if (offset < 0) return offset;
+    this.chunkList[chunkOf(offset)]!.set(span.data, positionOf(offset));
     return offset;
   }
 
   /** Whether the span at `offset` is this one (an item updated without a change to its terms keeps its span). */
   holds(offset: number, span: EncodedSpan): boolean {
     if (this.spanLength(offset) !== span.data.length) return false;
-    for (let i = 0; i < span.data.length; i++) if (this.data[offset + i] !== span.data[i]) return false;
+    const chunk = this.chunkList[chunkOf(offset)]!;
+    const start = positionOf(offset);
+    for (let i = 0; i < span.data.length; i++) if (chunk[start + i] !== span.data[i]) return false;
     return true;
   }
 
@@ -83,16 +105,18 @@ export class TermStore {
 
   /** Copies the spans still in use (`offsets[i]` where `live[i]`, for i < count) to a fresh store, updating their offsets. */
   compact(offsets: Int32Array, live: Uint8Array, count: number): void {
-    const old = this.data;
-    this.data = new Int32Array(Math.max(1 << 16, this.used - this.freed));
+    const old = this.chunkList;
+    this.chunkList = [];
+    this.tail = 0;
     this.used = 0;
     this.freed = 0;
     for (let i = 0; i < count; i++) {
       if (!live[i]) continue;
-      const from = offsets[i]!;
-      const length = 2 + old[from]! + old[from + 1]!;
-      const offset = this.reserve(length);
-      this.data.set(old.subarray(from, from + length), offset);
+      const from = old[chunkOf(offsets[i]!)]!;
+      const start = positionOf(offsets[i]!);
+      const length = 2 + from[start]! + from[start + 1]!;
+      const offset = this.reserve(length); // never -1: the live spans fitted before
+      this.chunkList[chunkOf(offset)]!.set(from.subarray(start, start + length), positionOf(offset));
       offsets[i] = offset;
     }
   }
@@ -126,12 +150,14 @@ export class TermStore {
    * lacks are not written.
    */
   countMarked(offset: number, own: Float64Array, context: Float64Array, base: number): number {
-    const { data, matchMarks, wantedMarks, generation, columns } = this;
-    const ownEnd = offset + 2 + data[offset]!;
-    const end = ownEnd + data[offset + 1]!;
+    const { matchMarks, wantedMarks, generation, columns } = this;
+    const data = this.chunkList[chunkOf(offset)]!;
+    const start = positionOf(offset);
+    const ownEnd = start + 2 + data[start]!;
+    const end = ownEnd + data[start + 1]!;
     let holds = 0;
     let saturated = false;
-    for (let i = offset + 2; i < end; i++) {
+    for (let i = start + 2; i < end; i++) {
       const id = data[i]! >> 8;
       if (matchMarks[id] === generation) holds = HOLDS;
       if (wantedMarks[id] !== generation) continue;
@@ -150,16 +176,24 @@ export class TermStore {
   }
 
   private spanLength(offset: number): number {
-    return 2 + this.data[offset]! + this.data[offset + 1]!;
+    const chunk = this.chunkList[chunkOf(offset)]!;
+    const start = positionOf(offset);
+    return 2 + chunk[start]! + chunk[start + 1]!;
   }
 
+  /** Room for a span of `length` ints, in the last chunk or a new one: its offset, or -1 when there is none. */
   private reserve(length: number): number {
-    if (this.used + length > this.data.length) {
-      const grown = new Int32Array(Math.max(this.data.length * 2, this.used + length));
-      grown.set(this.data.subarray(0, this.used));
-      this.data = grown;
+    const last = this.chunkList.at(-1);
+    if (!last || this.tail + length > last.length) {
+      if (this.chunkList.length === MAX_CHUNKS || length > POSITION_MASK + 1) {
+        this.full = true;
+        return -1;
+      }
+      this.chunkList.push(new Int32Array(Math.max(CHUNK_INTS, length)));
+      this.tail = 0;
     }
-    const offset = this.used;
+    const offset = ((this.chunkList.length - 1) << POSITION_BITS) | this.tail;
+    this.tail += length;
     this.used += length;
     return offset;
   }
