@@ -207,9 +207,8 @@ export class MemoryIndex {
       const k = postings.find(id);
       if (k < 0) continue;
       const column = wanted.indexOf(id);
-      for (let e = postings.start(k), end = postings.end(k); e < end; e++) {
-        const entry = postings.entries[e]!;
-        const slot = entry >> 1;
+      for (const entry = postings.entries(k); entry.next();) {
+        const slot = entry.slot;
         if (!whole && t.seenBy[slot] !== search) continue; // out of scope
         let at: number;
         if (t.foundBy[slot] === search) {
@@ -222,8 +221,8 @@ export class MemoryIndex {
           t.foundAt[slot] = at;
         }
         if (column >= 0) {
-          const counts = (entry & 1 ? found.context : found.own);
-          counts[at * width + column] = this.exactCount(slot, id, entry & 1, postings.counts[e]!);
+          const counts = (entry.section ? found.context : found.own);
+          counts[at * width + column] = this.exactCount(slot, id, entry.section, entry.count);
         }
       }
     }

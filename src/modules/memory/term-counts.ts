@@ -169,9 +169,10 @@ export class TermStore {
     return holds && saturated ? HOLDS_SATURATED : holds;
   }
 
-  /** A zeroed Int32Array with a place per term id, lent to one synchronous caller, who must zero what it set. */
-  scratch(): Int32Array {
-    if (this.borrowed.length < this.ids.size) this.borrowed = new Int32Array(Math.max(this.ids.size, 2 * this.borrowed.length));
+  /** A zeroed Int32Array with `width` places per term id, lent to one synchronous caller, who must zero what it set. */
+  scratch(width = 1): Int32Array {
+    const size = width * this.ids.size;
+    if (this.borrowed.length < size) this.borrowed = new Int32Array(Math.max(size, 2 * this.borrowed.length));
     return this.borrowed;
   }
 
