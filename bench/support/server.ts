@@ -14,7 +14,7 @@ export async function startServer(databaseUrl: string, home: string): Promise<Be
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server under the bench's load.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, await ensureServerBundle()], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: ROOT, stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOME: home, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn',
       CLAUDETOOLS_ADMIN_EMAIL: ADMIN.email, CLAUDETOOLS_ADMIN_PASSWORD: ADMIN.password, CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },
   });
