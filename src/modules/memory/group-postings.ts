@@ -1,4 +1,4 @@
-import { chunkOf, positionOf, type TermStore } from './term-counts.js';
+import type { TermStore } from './term-counts.js';
 
 /**
  * One group's items by term (an inverted index): for each term the group's items hold, an entry per item
@@ -23,22 +23,17 @@ export class GroupPostings {
 
   /** The postings of the live items among `slots`, whose term spans are at `spans[slot]` in `store`. */
   static build(slots: readonly number[], live: Uint8Array, spans: Int32Array, store: TermStore): GroupPostings {
-    const chunks = store.chunks;
     // Per term id: its byte count (pass 1), then its next free byte (pass 2); and the position of its last entry.
     const perTerm = store.scratch(2);
     const seen: number[] = [];
-    // Pass 1: how many bytes each term's entries take. A span is [own count, context count, entries...], each `id << 8 | count`.
+    // Pass 1: how many bytes each term's entries take.
     for (let position = 0; position < slots.length; position++) {
       const slot = slots[position]!;
       if (!live[slot]) continue;
-      const data = chunks[chunkOf(spans[slot]!)]!;
-      const start = positionOf(spans[slot]!);
-      const ownEnd = start + 2 + data[start]!;
-      const end = ownEnd + data[start + 1]!;
-      for (let i = start + 2; i < end; i++) {
-        const id = data[i]! >> 8;
+      for (const entry = store.read(spans[slot]!); entry.next();) {
+        const id = entry.id;
         if (perTerm[2 * id] === 0) seen.push(id);
-        perTerm[2 * id] += entryBytes(position - perTerm[2 * id + 1]!, data[i]! & 255);
+        perTerm[2 * id] += entryBytes(position - perTerm[2 * id + 1]!, entry.count);
         perTerm[2 * id + 1] = position;
       }
     }
@@ -55,15 +50,10 @@ export class GroupPostings {
     for (let position = 0; position < slots.length; position++) {
       const slot = slots[position]!;
       if (!live[slot]) continue;
-      const data = chunks[chunkOf(spans[slot]!)]!;
-      const start = positionOf(spans[slot]!);
-      const ownEnd = start + 2 + data[start]!;
-      const end = ownEnd + data[start + 1]!;
-      for (let i = start + 2; i < end; i++) {
-        const id = data[i]! >> 8;
-        const count = data[i]! & 255;
+      for (const entry = store.read(spans[slot]!); entry.next();) {
+        const { id, count } = entry;
         let at = perTerm[2 * id]!;
-        let value = (((position - perTerm[2 * id + 1]!) << 2) | (i < ownEnd ? 0 : 2) | (count > 1 ? 1 : 0)) >>> 0;
+        let value = (((position - perTerm[2 * id + 1]!) << 2) | (entry.section << 1) | (count > 1 ? 1 : 0)) >>> 0;
         while (value >= 128) {
           bytes[at++] = (value & 127) | 128;
           value >>>= 7;

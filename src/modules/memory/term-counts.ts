@@ -1,12 +1,15 @@
 /**
- * Every item's stored terms, packed into Int32Array chunks: a recall reads the counts of a few query
- * terms in thousands of items, and the index holds every item, so an item's terms are a span of shared
- * memory (one integer on the item) rather than maps, strings or an array each.
- * A span: [own count n, context count m, n own entries, m context entries]; each entry is
- * `termId << 8 | count`, sorted by term id. A count of 255 means "255 or more" (the caller keeps those exactly).
+ * Every item's stored terms, packed into byte chunks: a recall reads the counts of a few query terms in
+ * thousands of items, and the index holds every item, so an item's terms are a span of shared memory
+ * (one integer on the item) rather than maps, strings or an array each.
+ * A span: varints of its own entry count n, its context entry count m and its entries' byte length, then
+ * n own entries and m context entries, each sorted by term id: a varint `gap << 1 | (count > 1)`, where
+ * `gap` is the term id less the previous entry's in its section, then the count in a byte when it is more
+ * than 1. A count of 255 means "255 or more" (the caller keeps those exactly). Most entries take one or
+ * two bytes, where an Int32 per entry took four. `SpanReader` reads them back.
  * A span's offset is `chunk << POSITION_BITS | position`: `chunkOf` and `positionOf` read it back.
  * Chunks rather than one array grown by doubling: growth copies nothing, and no half-empty array (nor,
- * until the next major GC, the array it replaced) sits in memory: at 100k items that was ~30 MB.
+ * until the next major GC, the array it replaced) sits in memory.
  */
 export const SATURATED = 255;
 /** What `countMarked` answers: the item holds a match term; and one of the counts it wrote is SATURATED. */
@@ -15,24 +18,77 @@ export const HOLDS_SATURATED = 2;
 /** Term ids have 23 bits: past that the dictionary is full and the index turns itself off. */
 export const MAX_TERM_IDS = 1 << 23;
 
-const POSITION_BITS = 21;
+const POSITION_BITS = 22;
 const POSITION_MASK = (1 << POSITION_BITS) - 1;
-/** Offsets are positive Int32s: this many chunks at most (with 1 MB chunks, 1 GB of terms). */
+/** Offsets are positive Int32s: this many chunks at most (with 1 MB chunks, 512 MB of terms). */
 const MAX_CHUNKS = 1 << (31 - POSITION_BITS);
 /** A chunk's size (1 MB); a span longer than that gets a chunk of its own. */
-const CHUNK_INTS = 1 << 18;
+const CHUNK_BYTES = 1 << 20;
 
 /** The chunk a span is in (an index into `TermStore.chunks`) and where in it the span starts. */
 export const chunkOf = (offset: number): number => offset >>> POSITION_BITS;
 export const positionOf = (offset: number): number => offset & POSITION_MASK;
 
-/** A span before it is stored (see `TermStore.encode`). */
-export interface EncodedSpan { data: number[]; saturated: Map<number, number> | null }
+/** A span before it is stored (see `TermStore.encode`): its bytes. */
+export interface EncodedSpan { bytes: number[]; saturated: Map<number, number> | null }
+
+/**
+ * Reads a stored span: `open` it, then `while (reader.next())` gives each entry's `id`, `section` (0 own
+ * text, 1 context) and `count`. One reader is reused, so reading allocates nothing.
+ */
+export class SpanReader {
+  /** Entries in the open span: its own text's, and its context's. */
+  own = 0;
+  context = 0;
+  id = 0;
+  section = 0;
+  count = 0;
+  private data: Uint8Array = new Uint8Array(0);
+  private at = 0;
+  private read = 0;
+
+  open(chunks: readonly Uint8Array[], offset: number): this {
+    this.data = chunks[chunkOf(offset)]!;
+    this.at = positionOf(offset);
+    this.own = this.varint();
+    this.context = this.varint();
+    this.varint(); // the entries' byte length
+    this.read = 0;
+    this.id = 0;
+    return this;
+  }
+
+  next(): boolean {
+    if (this.read === this.own + this.context) return false;
+    if (this.read++ === this.own) this.id = 0; // the context's entries start over
+    const value = this.varint();
+    this.id += value >>> 1;
+    this.section = this.read > this.own ? 1 : 0;
+    this.count = value & 1 ? this.data[this.at++]! : 1;
+    return true;
+  }
+
+  private varint(): number {
+    const data = this.data;
+    let value = data[this.at++]!;
+    if (value < 128) return value;
+    value &= 127;
+    for (let shift = 7; ; shift += 7) {
+      const byte = data[this.at++]!;
+      value |= (byte & 127) << shift;
+      if (byte < 128) return value >>> 0;
+    }
+  }
+}
 
 export class TermStore {
+  /** `chunkBytes`: the size of a chunk (tests make it small to cross chunks with a few spans). */
+  constructor(private readonly chunkBytes = CHUNK_BYTES) {}
+
   private ids = new Map<string, number>();
-  private chunkList: Int32Array[] = [];
-  /** Ints taken in the last chunk. */
+  private chunkList: Uint8Array[] = [];
+  private readonly reader = new SpanReader();
+  /** Bytes taken in the last chunk. */
   private tail = 0;
   private used = 0;
   private freed = 0;
@@ -54,8 +110,13 @@ export class TermStore {
   }
 
   /** The chunks of packed spans, read-only, for building a group's postings (`GroupPostings`). */
-  get chunks(): readonly Int32Array[] {
+  get chunks(): readonly Uint8Array[] {
     return this.chunkList;
+  }
+
+  /** The shared reader, open at the span at `offset`: good until the next call (see `SpanReader`). */
+  read(offset: number): SpanReader {
+    return this.reader.open(this.chunkList, offset);
   }
 
   /** Set for good once a span did not fit (the store is at its largest): the index then turns itself off. */
@@ -65,36 +126,44 @@ export class TermStore {
     return this.ids.get(token);
   }
 
-  /** An item's span as it would be stored: [own count, context count, entries...], and the exact counts of 255 or more. */
+  /** An item's span as it would be stored (see the format above), and the exact counts of 255 or more. */
   encode(own: string | null, context: string | null): EncodedSpan {
     const ownCounts = this.count(own);
     const contextCounts = this.count(context);
-    const data = [ownCounts.size, contextCounts.size];
+    const entries: number[] = [];
     let saturated: Map<number, number> | null = null;
     for (const [section, counts] of [[0, ownCounts], [1, contextCounts]] as const) {
+      let previous = 0;
       for (const id of [...counts.keys()].sort((a, b) => a - b)) {
         const n = counts.get(id)!;
         if (n >= SATURATED) (saturated ??= new Map()).set(2 * id + section, n);
-        data.push((id << 8) | Math.min(n, SATURATED));
+        pushVarint(entries, (id - previous) * 2 + (n > 1 ? 1 : 0));
+        if (n > 1) entries.push(Math.min(n, SATURATED));
+        previous = id;
       }
     }
-    return { data, saturated };
+    const bytes: number[] = [];
+    pushVarint(bytes, ownCounts.size);
+    pushVarint(bytes, contextCounts.size);
+    pushVarint(bytes, entries.length);
+    for (const byte of entries) bytes.push(byte);
+    return { bytes, saturated };
   }
 
   /** Stores an encoded span; returns its offset, or -1 (and sets `full`) when the store has no room left. */
   store(span: EncodedSpan): number {
-    const offset = this.reserve(span.data.length);
+    const offset = this.reserve(span.bytes.length);
     if (offset < 0) return offset;
-    this.chunkList[chunkOf(offset)]!.set(span.data, positionOf(offset));
+    this.chunkList[chunkOf(offset)]!.set(span.bytes, positionOf(offset));
     return offset;
   }
 
   /** Whether the span at `offset` is this one (an item updated without a change to its terms keeps its span). */
   holds(offset: number, span: EncodedSpan): boolean {
-    if (this.spanLength(offset) !== span.data.length) return false;
+    if (this.spanLength(offset) !== span.bytes.length) return false;
     const chunk = this.chunkList[chunkOf(offset)]!;
     const start = positionOf(offset);
-    for (let i = 0; i < span.data.length; i++) if (chunk[start + i] !== span.data[i]) return false;
+    for (let i = 0; i < span.bytes.length; i++) if (chunk[start + i] !== span.bytes[i]) return false;
     return true;
   }
 
@@ -114,7 +183,7 @@ export class TermStore {
       if (!live[i]) continue;
       const from = old[chunkOf(offsets[i]!)]!;
       const start = positionOf(offsets[i]!);
-      const length = 2 + from[start]! + from[start + 1]!;
+      const length = spanLength(from, start);
       const offset = this.reserve(length); // never -1: the live spans fitted before
       this.chunkList[chunkOf(offset)]!.set(from.subarray(start, start + length), positionOf(offset));
       offsets[i] = offset;
@@ -151,20 +220,15 @@ export class TermStore {
    */
   countMarked(offset: number, own: Float64Array, context: Float64Array, base: number): number {
     const { matchMarks, wantedMarks, generation, columns } = this;
-    const data = this.chunkList[chunkOf(offset)]!;
-    const start = positionOf(offset);
-    const ownEnd = start + 2 + data[start]!;
-    const end = ownEnd + data[start + 1]!;
     let holds = 0;
     let saturated = false;
-    for (let i = start + 2; i < end; i++) {
-      const id = data[i]! >> 8;
+    for (const entry = this.read(offset); entry.next();) {
+      const id = entry.id;
       if (matchMarks[id] === generation) holds = HOLDS;
       if (wantedMarks[id] !== generation) continue;
-      const count = data[i]! & SATURATED;
-      if (i < ownEnd) own[base + columns[id]!] = count;
-      else context[base + columns[id]!] = count;
-      if (count === SATURATED) saturated = true;
+      if (entry.section === 0) own[base + columns[id]!] = entry.count;
+      else context[base + columns[id]!] = entry.count;
+      if (entry.count === SATURATED) saturated = true;
     }
     return holds && saturated ? HOLDS_SATURATED : holds;
   }
@@ -177,12 +241,10 @@ export class TermStore {
   }
 
   private spanLength(offset: number): number {
-    const chunk = this.chunkList[chunkOf(offset)]!;
-    const start = positionOf(offset);
-    return 2 + chunk[start]! + chunk[start + 1]!;
+    return spanLength(this.chunkList[chunkOf(offset)]!, positionOf(offset));
   }
 
-  /** Room for a span of `length` ints, in the last chunk or a new one: its offset, or -1 when there is none. */
+  /** Room for a span of `length` bytes, in the last chunk or a new one: its offset, or -1 when there is none. */
   private reserve(length: number): number {
     const last = this.chunkList.at(-1);
     if (!last || this.tail + length > last.length) {
@@ -190,7 +252,7 @@ export class TermStore {
         this.full = true;
         return -1;
       }
-      this.chunkList.push(new Int32Array(Math.max(CHUNK_INTS, length)));
+      this.chunkList.push(new Uint8Array(Math.max(this.chunkBytes, length)));
       this.tail = 0;
     }
     const offset = ((this.chunkList.length - 1) << POSITION_BITS) | this.tail;
@@ -210,4 +272,28 @@ export class TermStore {
     }
     return counts;
   }
+}
+
+function pushVarint(bytes: number[], value: number): void {
+  while (value >= 128) {
+    bytes.push((value & 127) | 128);
+    value = Math.floor(value / 128);
+  }
+  bytes.push(value);
+}
+
+/** The bytes of the span at `start`: its three header varints and its entries. */
+function spanLength(data: Uint8Array, start: number): number {
+  let at = start;
+  let entryBytes = 0;
+  for (let field = 0; field < 3; field++) {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = data[at++]!;
+      value += (byte & 127) * 2 ** shift;
+      if (byte < 128) break;
+    }
+    entryBytes = value;
+  }
+  return at - start + entryBytes;
 }
