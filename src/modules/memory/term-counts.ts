@@ -47,6 +47,15 @@ export class SpanReader {
   private at = 0;
   private read = 0;
 
+  /** The open span's chunk, and where its first entry starts (before any `next`). */
+  get bytes(): Uint8Array {
+    return this.data;
+  }
+
+  get position(): number {
+    return this.at;
+  }
+
   open(chunks: readonly Uint8Array[], offset: number): this {
     this.data = chunks[chunkOf(offset)]!;
     this.at = positionOf(offset);
@@ -220,15 +229,34 @@ export class TermStore {
    */
   countMarked(offset: number, own: Float64Array, context: Float64Array, base: number): number {
     const { matchMarks, wantedMarks, generation, columns } = this;
+    // The hottest loop of a recall that scans: `SpanReader.next` inlined by hand into locals (through the
+    // reader's fields it took half as long again).
+    const span = this.read(offset);
+    const data = span.bytes;
+    const ownEntries = span.own;
+    const entries = ownEntries + span.context;
+    let at = span.position;
+    let id = 0;
     let holds = 0;
     let saturated = false;
-    for (const entry = this.read(offset); entry.next();) {
-      const id = entry.id;
+    for (let e = 0; e < entries; e++) {
+      if (e === ownEntries) id = 0;
+      let value = data[at++]!;
+      if (value >= 128) {
+        value &= 127;
+        for (let shift = 7; ; shift += 7) {
+          const byte = data[at++]!;
+          value |= (byte & 127) << shift;
+          if (byte < 128) break;
+        }
+      }
+      id += value >>> 1;
+      const count = value & 1 ? data[at++]! : 1;
       if (matchMarks[id] === generation) holds = HOLDS;
       if (wantedMarks[id] !== generation) continue;
-      if (entry.section === 0) own[base + columns[id]!] = entry.count;
-      else context[base + columns[id]!] = entry.count;
-      if (entry.count === SATURATED) saturated = true;
+      if (e < ownEntries) own[base + columns[id]!] = count;
+      else context[base + columns[id]!] = count;
+      if (count === SATURATED) saturated = true;
     }
     return holds && saturated ? HOLDS_SATURATED : holds;
   }
