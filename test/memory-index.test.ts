@@ -58,10 +58,11 @@ describeEachDialect('memory index', (t, dialect) => {
     await create('contextSnippets', { project_id: loneProject, category: 'fact', dense_content: 'The backup firewall rule for the mailbox was temporary', expires_at: '2029-01-01T00:00:00.000Z' });
     // A term 300 times: past what the index packs into a byte, so it keeps the exact count aside.
     await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `Backup log: ${'backup failed, '.repeat(300)}` });
-    // Rows written by something other than this server (an import): an id not in canonical UUID form, and
+    // Rows written by something other than this server (an import): ids not in canonical UUID form (36
+    // characters: ids are char(36), which PostgreSQL pads), and
     // times not in the server's own form. The index keeps those as given, and ranks and shows them as the database does.
     const imported = [
-      { id: 'LEGACY-Backup-1', occurred_at: '2026-01-03T10:00:00Z', created_at: '2026-01-03 10:00:00' },
+      { id: 'LEGACY-Backup-0000000000000000000001', occurred_at: '2026-01-03T10:00:00Z', created_at: '2026-01-03 10:00:00' },
       { id: randomUUID().toUpperCase(), occurred_at: null, created_at: '2026-01-02T08:00:00.5Z' },
       { id: randomUUID(), occurred_at: '2026-01-04T11:00:00.000Z', created_at: '2026-01-04T11:00:00.00Z' },
     ];
@@ -124,6 +125,25 @@ describeEachDialect('memory index', (t, dialect) => {
     await services().context.contextSnippets.remove(ctx, snippet.id);
     expect(await ids({ query: other, project_id: loneProject })).toEqual([]);
     expect(await ids({ query: other })).toEqual([]);
+  });
+
+  it('shows an item as it was ranked when it is deleted before the recall reads its row', async () => {
+    const word = `kudu${randomUUID().slice(0, 6)}7`;
+    const values = { id: `LEGACY-${word}`.padEnd(36, 'x'), occurred_at: '2026-01-03T10:00:00Z', created_at: '2026-01-03 10:00:00', expires_at: '2099-01-01T00:00:00Z', category: 'fact', dense_content: `${word} note` };
+    await t().db.insertInto('context_snippets').values({ ...values, ...prepareMemory('context_snippet', values), tags: '[]', source_refs: '[]',
+      context_terms: '', context_count: 0, relevance_score: 1, usage_count: 0, pinned: 0, updated_at: '2026-01-05T00:00:00.000Z' } as any).execute();
+    services().memoryIndex.touched('context_snippet', [values.id]);
+    const made = await create('contextSnippets', { category: 'fact', dense_content: `${word} other`, expires_at: '2099-01-01T00:00:00.000Z' });
+    const scope = { projectId: null, clientId: null, allowedClients: null, asOf: '2098-06-01T00:00:00.000Z', tags: [] };
+    const found = (await services().memoryIndex.search(scope, [word], [word], 1000))!;
+    const items = Array.from({ length: found.columns.length }, (_, i) => found.columns.item(i));
+    // Another recall's sync applies the deletes before this one reads its items' rows (a later budget window, the output).
+    await t().db.deleteFrom('context_snippets').where('id', '=', values.id).execute();
+    services().memoryIndex.touched('context_snippet', [values.id]);
+    await services().context.contextSnippets.remove(ctx, made.id);
+    await services().memoryIndex.search(scope, [word], [word], 1000);
+    expect(items.map((item) => [item.row.id, item.row.created_at, item.row.occurred_at, item.row.expires_at]).sort()).toEqual([
+      [values.id, values.created_at, values.occurred_at, values.expires_at], [made.id, made.created_at, null, '2099-01-01T00:00:00.000Z']].sort());
   });
 
   it('follows a deleted project: its items become the client\'s', async () => {

@@ -111,12 +111,11 @@ export class ItemColumns {
     else this.saturated.delete(slot);
   }
 
+  /** The item goes: its slot stays readable (a recall in flight may show it) until `compacted` leaves it out. */
   remove(slot: number): void {
     this.ids.delete(this.kind[slot]!, this.idOf(slot));
     this.live[slot] = 0;
     this.saturated.delete(slot);
-    this.oddTimes.delete(slot);
-    this.expiries.delete(slot);
     this.dead++;
   }
 

@@ -276,14 +276,10 @@ export class MemoryIndex {
    */
   private newest(list: number[], cap: number): number[] {
     const t = this.table;
-    const newer = (a: number, b: number) => {
-      const [createdA, createdB] = [t.createdAtOf(a), t.createdAtOf(b)];
-      return createdA < createdB ? 1 : createdA > createdB ? -1 : t.idOf(a) < t.idOf(b) ? 1 : -1;
-    };
     const times = new Float64Array(list.length);
     for (let i = 0; i < list.length; i++) {
       times[i] = t.createdMs[list[i]!]!;
-      if (Number.isNaN(times[i])) return list.sort(newer).slice(0, cap);
+      if (Number.isNaN(times[i])) return byNewest(t, list).slice(0, cap);
     }
     const cut = times.sort()[list.length - cap]!;
     const after: number[] = [];
@@ -292,7 +288,7 @@ export class MemoryIndex {
       if (t.createdMs[slot]! > cut) after.push(slot);
       else if (t.createdMs[slot] === cut) at.push(slot);
     }
-    return after.concat(at.sort(newer).slice(0, cap - after.length));
+    return after.concat(byNewest(t, at).slice(0, cap - after.length));
   }
 
   /** The groups a scope names: its project's, its client's, and the global one; all of them when it names neither. */
@@ -542,6 +538,15 @@ export class MemoryIndex {
     if (!projectId && !clientId) groups.push(this.global);
     return groups;
   }
+}
+
+/** The slots by created_at, then id, both descending, as the database orders them: on their strings, made once each. */
+function byNewest(t: ItemColumns, slots: readonly number[]): number[] {
+  const created = slots.map((slot) => t.createdAtOf(slot));
+  const ids = slots.map((slot) => t.idOf(slot));
+  const order = slots.map((_, i) => i);
+  order.sort((a, b) => (created[a]! < created[b]! ? 1 : created[a]! > created[b]! ? -1 : ids[a]! < ids[b]! ? 1 : -1));
+  return order.map((i) => slots[i]!);
 }
 
 /**
