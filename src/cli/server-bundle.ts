@@ -41,10 +41,13 @@ export async function serverNodeArgs(): Promise<string[]> {
   return [...SERVER_NODE_FLAGS, await ensureServerBundle()];
 }
 
+/** Whether the bundle exists and no source is newer than it. */
+export const serverBundleIsFresh = (): boolean =>
+  builtAfter(SERVER_BUNDLE, [...typeScriptUnder(join(REPO_ROOT, 'src')), join(REPO_ROOT, 'package-lock.json')]);
+
 /** The bundle, rebuilt when any source is newer than it (`npm start`, the benches and the e2e tests call this). */
 export async function ensureServerBundle(): Promise<string> {
-  if (builtAfter(SERVER_BUNDLE, [...typeScriptUnder(join(REPO_ROOT, 'src')), join(REPO_ROOT, 'package-lock.json')])) return SERVER_BUNDLE;
-  return buildServerBundle();
+  return serverBundleIsFresh() ? SERVER_BUNDLE : buildServerBundle();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
