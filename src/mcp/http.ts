@@ -5,8 +5,9 @@ import { refuseHostOrOrigin, type AllowedHost } from './origin.js';
 
 /**
  * The MCP server and the SDK's transport, imported on the first MCP request rather than at server start
- * (with the tools' schemas, ~15 MB of resident memory a server nobody talks MCP to never pays; the first
- * request waits ~0.1 s for them, once). The bundle keeps a dynamic import of our own module lazy too.
+ * (with the tools' schemas: ~5 MB of heap, and the SDK's dependencies, that a server nobody talks MCP to never
+ * holds; the first request waits ~0.1 s for them, once). esbuild keeps a dynamic import of our own module lazy
+ * in the bundle, but would hoist a static import of a package to its top: see buildMcpServer.
  */
 const loadMcp = async () => {
   const [{ buildMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([

@@ -28,10 +28,10 @@ export interface McpServerOptions {
  * The MCP server for one caller: the same services as the REST routes, every call made as `ctx`
  * (so roles and client scope apply). Built per request by the HTTP endpoint, stateless.
  *
- * Async because the SDK is imported here, on first use, not at server start: it is ~15 MB of resident
- * memory that a server nobody talks MCP to never needs. Everything under src/mcp imports the SDK's values
- * this way (types statically: they cost nothing); a static value import would load it at start again
- * (test/mcp/lazy-sdk.test.ts checks the server bundle).
+ * Async because the SDK is imported here, on first use, not at server start (memory a server nobody talks MCP
+ * to never needs; see http.ts). Everything under src/mcp imports the SDK's values this way, types statically
+ * (they cost nothing): the bundle hoists any static import of a package to its top, which would load the SDK at
+ * start again (test/mcp/lazy-sdk.test.ts checks the bundle).
  */
 export async function buildMcpServer(services: Services, ctx: RequestContext, options: McpServerOptions = {}): Promise<McpServer> {
   const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
