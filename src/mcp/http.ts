@@ -4,10 +4,10 @@ import { AppError } from '../core/errors.js';
 import { refuseHostOrOrigin, type AllowedHost } from './origin.js';
 
 /**
- * The MCP server and the SDK's transport, imported on the first MCP request rather than at server start
- * (with the tools' schemas: ~5 MB of heap, and the SDK's dependencies, that a server nobody talks MCP to never
- * holds; the first request waits ~0.1 s for them, once). esbuild keeps a dynamic import of our own module lazy
- * in the bundle, but would hoist a static import of a package to its top: see buildMcpServer.
+ * The MCP server and the SDK's transport, imported on the first MCP request rather than at server start:
+ * with the tools' schemas, ~5 MB of heap that a server nobody talks MCP to never holds. The first request
+ * waits for them, once (~0.2 s more than before). esbuild keeps a dynamic import of our own module lazy in
+ * the bundle, but would hoist a static import of a package to its top: see buildMcpServer.
  */
 const loadMcp = async () => {
   const [{ buildMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([
