@@ -16,9 +16,9 @@ export const SERVER_BUNDLE = join(REPO_ROOT, 'dist/server.mjs');
  * - `--heap-growing-percent=30`: the old generation's next GC limit is 1.3x what survived the last one
  *   instead of V8's ~2-3x for a heap our size, so ingest no longer lets garbage pile up to twice the live data.
  *
- * Measured on bench:recall (SQLite, 2 cores), server peak RSS at 10k / 100k memories: 209 / 311 MB without
- * them, 167 / 200 MB with them; ingest (~2,100 turns/s) and recall p50 (~1.7-1.9 ms) and p99 unchanged within the
- * noise. The empty server: ~146 MB -> ~120 MB.
+ * Measured on bench:recall (SQLite, 2 cores), server peak RSS at 10k / 100k memories: 209 / 276-311 MB without
+ * them, 166-168 / 199-211 MB with them; ingest (~2,100 turns/s) and recall p50 (~1.6-2 ms) and p99 unchanged
+ * within the noise. The empty server: ~146 MB -> ~120 MB.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
 
