@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { resolve } from 'node:path';
-import { ensureServerBundle } from '../../src/cli/server-bundle.js';
+import { ensureServerBundle, SERVER_NODE_FLAGS } from '../../src/cli/server-bundle.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const ADMIN = { email: 'bench@example.test', password: 'bench password 123' };
@@ -11,9 +11,10 @@ export interface BenchServer { child: ChildProcess; base: string; key: string; s
 
 export async function startServer(databaseUrl: string, home: string): Promise<BenchServer> {
   const port = 18000 + Math.floor(Math.random() * 1000);
-  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server under the bench's load.
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server under the bench's load; a V8 flag given
+  // there overrides the server's own (SERVER_NODE_FLAGS), since V8 takes the last of a flag given twice.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, await ensureServerBundle()], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, await ensureServerBundle()], {
     cwd: ROOT, stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, HOME: home, CLAUDETOOLS_HOME: home, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn',
       CLAUDETOOLS_ADMIN_EMAIL: ADMIN.email, CLAUDETOOLS_ADMIN_PASSWORD: ADMIN.password, CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },

@@ -27,7 +27,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .exitOverride();
   program.command('serve').alias('start').description('Start the server (same as npm start)')
-    .action(async () => { const { startServer } = await import('../main.js'); await startServer(); });
+    .action(async () => { const { serve } = await import('./serve.js'); process.exitCode = await serve(); });
   dbCommands(program);
   userCommands(program);
   auditCommands(program);

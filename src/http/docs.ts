@@ -39,8 +39,10 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
 
   const hide = { hide: true } as Record<string, unknown>;
   app.get('/api/openapi.json', { schema: hide, config: { public: true } }, async () => app.swagger());
-  const redocJs = readFileSync(require.resolve('redoc/bundles/redoc.standalone.js'));
+  // Found now (a missing file fails the start), read when first asked for: 1 MB a server nobody reads the docs of never holds.
+  const redocFile = require.resolve('redoc/bundles/redoc.standalone.js');
+  let redocJs: Buffer | undefined;
   app.get('/api/redoc', { schema: hide }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(REDOC_PAGE));
   app.get('/api/redoc/redoc.standalone.js', { schema: hide }, async (_req, reply) =>
-    reply.type('application/javascript').header('cache-control', 'public, max-age=86400').send(redocJs));
+    reply.type('application/javascript').header('cache-control', 'public, max-age=86400').send(redocJs ??= readFileSync(redocFile)));
 }

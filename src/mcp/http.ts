@@ -1,9 +1,20 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
 import { AppError } from '../core/errors.js';
 import { refuseHostOrOrigin, type AllowedHost } from './origin.js';
-import { buildMcpServer } from './server.js';
+
+/**
+ * The MCP server and the SDK's transport, imported on the first MCP request rather than at server start:
+ * with the tools' schemas, ~5 MB of heap that a server nobody talks MCP to never holds. The first request
+ * waits for them, once (~0.2 s more than before). esbuild keeps a dynamic import of our own module lazy in
+ * the bundle, but would hoist a static import of a package to its top: see buildMcpServer.
+ */
+const loadMcp = async () => {
+  const [{ buildMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([
+    import('./server.js'), import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+  ]);
+  return { buildMcpServer, StreamableHTTPServerTransport };
+};
 
 /** JSON-RPC "Invalid Request": what a batch (an array body) gets. */
 const INVALID_REQUEST = -32600;
@@ -37,7 +48,8 @@ export function mcpRoutes(app: FastifyInstance, services: Services, allowedHosts
           error: { code: INVALID_REQUEST, message: 'JSON-RPC batches are not supported (MCP 2025-06-18 removed them): send one message per request' },
         });
       }
-      const server = buildMcpServer(services, req.ctx, { onError: (err) => req.log.error({ err }, 'MCP call failed') });
+      const { buildMcpServer, StreamableHTTPServerTransport } = await loadMcp();
+      const server = await buildMcpServer(services, req.ctx, { onError: (err) => req.log.error({ err }, 'MCP call failed') });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.raw.on('close', () => {
         void transport.close();

@@ -1,5 +1,5 @@
-import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { isAppError } from '../core/errors.js';
 import type { McpEnv } from './env.js';
 import { clip } from '../memory/clip.js';
@@ -22,6 +22,8 @@ async function guarded<T>(env: McpEnv, doing: string, run: () => Promise<T>): Pr
   try {
     return await run();
   } catch (err) {
+    // Imported here, not at the top: the SDK loads on the first MCP request (see buildMcpServer).
+    const { ErrorCode, McpError } = await import('@modelcontextprotocol/sdk/types.js');
     if (isAppError(err)) throw new McpError(ErrorCode.InvalidParams, describeAppError(err));
     env.onError?.(err);
     throw new McpError(ErrorCode.InternalError, `${doing} failed unexpectedly; the server log has the details.`);
@@ -40,7 +42,8 @@ const listed = (env: McpEnv, part: string, label: string) => () => guarded(env, 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
 /** Where a project stands and what was decided in it: what an agent reads when it resumes work. */
-export function registerResources(server: McpServer, env: McpEnv): void {
+export async function registerResources(server: McpServer, env: McpEnv): Promise<void> {
+  const { ResourceTemplate } = await import('@modelcontextprotocol/sdk/server/mcp.js');
   server.registerResource('project-state', new ResourceTemplate(uriOf('{project}', 'state'), { list: listed(env, 'state', 'state') }), {
     title: 'Project state', mimeType: 'application/json',
     description: "A project's current state (phase, progress, blockers, next actions, key files, decisions); {project} is its slug or id.",

@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Services } from '../app.js';
 import type { RequestContext } from '../core/context.js';
 import { APP_VERSION } from '../version.js';
@@ -27,12 +27,18 @@ export interface McpServerOptions {
 /**
  * The MCP server for one caller: the same services as the REST routes, every call made as `ctx`
  * (so roles and client scope apply). Built per request by the HTTP endpoint, stateless.
+ *
+ * Async because the SDK is imported here, on first use, not at server start (memory a server nobody talks MCP
+ * to never needs; see http.ts). Everything under src/mcp imports the SDK's values this way, types statically
+ * (they cost nothing): the bundle hoists any static import of a package to its top, which would load the SDK at
+ * start again (test/mcp/lazy-sdk.test.ts checks the bundle).
  */
-export function buildMcpServer(services: Services, ctx: RequestContext, options: McpServerOptions = {}): McpServer {
+export async function buildMcpServer(services: Services, ctx: RequestContext, options: McpServerOptions = {}): Promise<McpServer> {
+  const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
   const server = new McpServer({ name: 'claudetools', title: 'ClaudeTools', version: APP_VERSION }, { instructions: INSTRUCTIONS });
   const env = mcpEnv(services, ctx, options.onError);
   for (const spec of MCP_TOOLS) registerTool(server, spec, env);
   if (mayRevealOverMcp(ctx)) registerTool(server, revealCredential, env);
-  registerResources(server, env);
+  await registerResources(server, env);
   return server;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureServerBundle } from '../../src/cli/server-bundle.js';
+import { serverNodeArgs } from '../../src/cli/server-bundle.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/claudetools.js');
@@ -31,11 +31,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the server the way `npm start` does and waits until /api/health answers. */
+/** Starts the server the way `npm start` does (the bundle, with the server's V8 flags) and waits until /api/health answers. */
 export async function startServer(env: Record<string, string>) {
   const port = await freePort();
   let stdout = '', stderr = '';
-  const child: ChildProcess = spawn(process.execPath, [await ensureServerBundle()], { cwd: ROOT, env: childEnv({ ...env, PORT: String(port) }) });
+  const child: ChildProcess = spawn(process.execPath, await serverNodeArgs(), { cwd: ROOT, env: childEnv({ ...env, PORT: String(port) }) });
   child.stdout!.on('data', (d) => { stdout += d; });
   child.stderr!.on('data', (d) => { stderr += d; });
   const url = `http://127.0.0.1:${port}`;

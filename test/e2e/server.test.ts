@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, childEnv, startServer, tempHome } from './helpers.js';
-import { ensureServerBundle } from '../../src/cli/server-bundle.js';
+import { BIN, ROOT, childEnv, freePort, startServer, tempHome } from './helpers.js';
+import { SERVER_NODE_FLAGS, serverNodeArgs } from '../../src/cli/server-bundle.js';
 
 const login = (url: string, email: string, password: string) =>
   fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
@@ -52,7 +52,7 @@ describe('the server process (npm start)', () => {
   });
 
   it('exits non-zero naming every invalid setting', async () => {
-    const r = spawnSync(process.execPath, [await ensureServerBundle()], {
+    const r = spawnSync(process.execPath, await serverNodeArgs(), {
       cwd: ROOT, encoding: 'utf8', timeout: 30_000,
       env: childEnv({ CLAUDETOOLS_HOME: tempHome(), PORT: '70000', DATABASE_URL: 'ftp://nope', LOG_LEVEL: 'chatty' }),
     });
@@ -61,5 +61,50 @@ describe('the server process (npm start)', () => {
     expect(r.stderr).toContain('DATABASE_URL');
     expect(r.stderr).toContain('LOG_LEVEL');
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // one clear message, not a stack trace
+  });
+});
+
+describe("the server's V8 flags (SERVER_NODE_FLAGS)", () => {
+  it('are what npm start runs the bundle with', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBe(['node', ...SERVER_NODE_FLAGS, 'dist/server.mjs'].join(' '));
+  });
+
+  it('are accepted by node and keep the young generation within its cap', () => {
+    // A misspelt flag makes node refuse to start; a working cap keeps new space at 2 semi-spaces of 4 MB however much is allocated.
+    const script = `let keep = []; for (let i = 0; i < 2e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 1000) keep = []; }
+      const space = require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      console.log(space.space_size);`;
+    const run = (flags: readonly string[]) => spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const capped = run(SERVER_NODE_FLAGS);
+    expect(capped.status, capped.stderr).toBe(0);
+    const cap = Number(/--max-semi-space-size=(\d+)/.exec(SERVER_NODE_FLAGS.join(' '))![1]) * 2 * 1024 * 1024;
+    expect(Number(capped.stdout)).toBeLessThanOrEqual(cap);
+    expect(Number(run([]).stdout)).toBeGreaterThan(cap); // V8's own default grows past it: the test measures something
+  });
+
+  it.runIf(process.platform === 'linux')('reach the server that claudetools serve starts, which stops with it', async () => {
+    const port = await freePort();
+    const parent = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: childEnv({ CLAUDETOOLS_HOME: tempHome(), PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    parent.stdout!.on('data', (d) => { output += d; });
+    parent.stderr!.on('data', (d) => { output += d; });
+    const exited = new Promise<number | null>((r) => parent.once('exit', (code) => r(code)));
+    try {
+      for (let i = 0; i < 300; i++) {
+        if (parent.exitCode !== null) throw new Error(`claudetools serve exited ${parent.exitCode}: ${output}`);
+        if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(output).toContain('Created the first admin'); // the server's own output comes through
+      const children = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8').trim().split(/\s+/);
+      expect(children).toHaveLength(1);
+      const cmdline = readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      expect(cmdline.slice(1)).toEqual(await serverNodeArgs());
+    } finally {
+      parent.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
   });
 });

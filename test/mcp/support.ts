@@ -11,7 +11,7 @@ export interface ToolAnswer { text: string; isError: boolean }
 /** An SDK client connected in process to buildMcpServer for one caller, the way both transports build it (`services` may stand in for the app's). */
 export async function connectClient(t: TestApp, ctx: RequestContext, services: TestApp['services'] = t.services) {
   const failures: unknown[] = [];
-  const server = buildMcpServer(services, ctx, { onError: (err) => failures.push(err) });
+  const server = await buildMcpServer(services, ctx, { onError: (err) => failures.push(err) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'claudetools-test', version: '1.0.0' });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
