@@ -169,6 +169,20 @@ describeEachDialect('memory index', (t, dialect) => {
     expect(idsOf(found)).toEqual([snippet.id]);
   });
 
+  it('reads a bulk write in as it arrives, without waiting for a recall', async () => {
+    const index = services().memoryIndex;
+    await index.warm();
+    const project = (await services().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
+    const word = `ibex${randomUUID().slice(0, 6)}7`;
+    const turns = Array.from({ length: 1200 }, (_, i) => ({ ref: `b:${i}`, role: 'user', text: `The ${word} import note ${i} about the ${pickWords(i, 2).join(' and the ')}` }));
+    await services().memory.ingest(ctx, { project_id: project, session: { external_id: randomUUID() }, turns });
+    // No recall since: the index reads the new items on its own.
+    const pending = () => [...(index as any).pending.values()].reduce((n: number, ids: Set<string>) => n + ids.size, 0);
+    for (let i = 0; i < 200 && pending() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(pending()).toBe(0);
+    expect((await recalled({ query: word, project_id: project })).candidates).toBeGreaterThanOrEqual(1200);
+  });
+
   it('ranks the same after most of its items are deleted and it rebuilds itself without them', async () => {
     const project = (await services().projects.create(ctx, mspBuild.project({ client_id: null } as any))).id as string;
     const turns = Array.from({ length: 2400 }, (_, i) => ({ ref: `bulk:${i}`, role: 'user', text: `Bulk note ${i}: the ${pickWords(i, 2).join(' and the ')} were checked.` }));

@@ -45,6 +45,8 @@ export interface MemoryIndexOptions {
 }
 
 const REFETCH_BATCH = 500;
+/** Pending ids that start a sync without waiting for a recall. */
+const BACKGROUND_SYNC_AT = 1000;
 const LOAD_PAGE = 5000;
 
 /**
@@ -67,6 +69,7 @@ export class MemoryIndex {
   private off = false;
   private loaded: Promise<boolean> | null = null;
   private syncing: Promise<void> | null = null;
+  private backgroundSync: NodeJS.Immediate | null = null;
   private searches = 0;
   private checkedAt = 0;
   private dataVersion: number | null = null;
@@ -94,6 +97,21 @@ export class MemoryIndex {
     let set = this.pending.get(kind);
     if (!set) this.pending.set(kind, (set = new Set()));
     for (const id of ids) set.add(id);
+    // A bulk write (an import, a long ingest) is read in as it arrives, not all at the next recall, which
+    // would wait seconds for it (a hook gives up sooner) and hold every pending id meanwhile.
+    if (this.loaded && !this.syncing && !this.backgroundSync && this.pendingCount() >= BACKGROUND_SYNC_AT) {
+      this.backgroundSync = setImmediate(() => {
+        this.backgroundSync = null;
+        // On failure the ids stay pending: the next recall reads them again, and reports the error.
+        this.loaded?.then((on) => (on ? this.sync() : undefined)).catch(() => {});
+      });
+    }
+  }
+
+  private pendingCount(): number {
+    let n = 0;
+    for (const ids of this.pending.values()) n += ids.size;
+    return n;
   }
 
   /** A project or client was deleted: its items lost that reference in the database (set null). Call after the commit. */
