@@ -4,7 +4,7 @@
  * then times recall through HTTP, one request at a time, at each size (`--queries 0`: ingest only). Reports ingest turns/s,
  * recall p50/p95/p99 and the server's peak RSS; writes bench/results/recall-<dialect>.json.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -60,7 +60,9 @@ try {
     results.push(row);
   }
 } finally {
-  server.stop();
+  await server.stop();
+  // On SQLite the corpus is a few hundred MB: not left behind in the temp directory.
+  rmSync(home, { recursive: true, force: true });
 }
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, `bench/results/recall-${dialect}.json`), JSON.stringify({ dialect, projects: PROJECTS, results }, null, 2));

@@ -7,7 +7,7 @@ import { ensureServerBundle, SERVER_NODE_FLAGS } from '../../src/cli/server-bund
 export const ROOT = resolve(import.meta.dirname, '../..');
 const ADMIN = { email: 'bench@example.test', password: 'bench password 123' };
 
-export interface BenchServer { child: ChildProcess; base: string; key: string; stop(): void }
+export interface BenchServer { child: ChildProcess; base: string; key: string; stop(): Promise<void> }
 
 export async function startServer(databaseUrl: string, home: string): Promise<BenchServer> {
   const port = 18000 + Math.floor(Math.random() * 1000);
@@ -20,14 +20,19 @@ export async function startServer(databaseUrl: string, home: string): Promise<Be
       CLAUDETOOLS_ADMIN_EMAIL: ADMIN.email, CLAUDETOOLS_ADMIN_PASSWORD: ADMIN.password, CLAUDETOOLS_AUTH_RATE_LIMIT: '100000' },
   });
   const base = `http://127.0.0.1:${port}`;
-  const stop = () => { child.kill('SIGTERM'); };
+  /** Stops the server; resolves once it has exited (and closed its database). */
+  const stop = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${base}/api/health`)).ok) return { child, base, key: await apiKey(base), stop };
     } catch { /* still starting */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  stop();
+  await stop();
   throw new Error('server did not start');
 }
 
