@@ -133,6 +133,25 @@ describe('formatForInjection (golden)', () => {
     }
   });
 
+  it('counts exactly what the whole text counts, whatever the lines end or start with (2,000 random injections)', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pieces = ['word', 'Word', 'it\'s', "don't", '42', '3.14', '2026-11-22', '.', '!?', '...', ',', ':', ';', '"quoted"', '(x)', '[y]', '{z}', '->', '=>',
+      '`code()`', '$HOME/.config', 'C:\\Users\\me', 'https://example.com/a?b=c', '#tag', '@user', '—', 'café', 'naïve', 'Straße', '日本語', '😀', '👍🏽', '\t', ' ', '  ',
+      '\n', '\n\n', '\r\n', '<b>', '</b>', '- ', '* ', '#', '0x1F', '1,000', '100%', '\'', '"', '_', '__init__', 'snake_case', 'CamelCase'];
+    const text = () => Array.from({ length: 1 + Math.floor(random() * 30) }, () => pieces[Math.floor(random() * pieces.length)]).join(random() < 0.5 ? ' ' : '');
+    for (let n = 0; n < 2000; n++) {
+      const batch = Array.from({ length: 1 + Math.floor(random() * 8) }, (_, i) => ({
+        kind: ['conversation', 'snippet', 'decision', 'summary'][i % 4]!, text: text(), title: random() < 0.3 ? text() : null,
+        at: random() < 0.5 ? '2026-01-02T03:04:05.000Z' : null,
+      })).filter((item) => item.text.trim());
+      const budget = 20 + Math.floor(random() * 400);
+      const out = formatForInjection(batch, budget);
+      expect(out.tokens).toBe(countTokens(out.text));
+      expect(out.tokens).toBeLessThanOrEqual(budget);
+    }
+  });
+
   it('honours the limit and the accept filter', () => {
     expect(formatForInjection(items, 1000, { limit: 1 }).included).toEqual([items[0]]);
     expect(formatForInjection(items, 1000, { accept: (i) => i.kind !== 'decision' }).included).toEqual([items[0], items[2]]);
