@@ -1,4 +1,5 @@
 import type { TermStore } from './term-counts.js';
+import { varintLength, writeVarint } from './varint.js';
 
 /**
  * One group's items by term (an inverted index): for each term the group's items hold, an entry per item
@@ -33,7 +34,7 @@ export class GroupPostings {
       for (const entry = store.read(spans[slot]!); entry.next();) {
         const id = entry.id;
         if (perTerm[2 * id] === 0) seen.push(id);
-        perTerm[2 * id] += entryBytes(position - perTerm[2 * id + 1]!, entry.count);
+        perTerm[2 * id] += varintLength(entryValue(position - perTerm[2 * id + 1]!, entry.section, entry.count)) + (entry.count > 1 ? 1 : 0);
         perTerm[2 * id + 1] = position;
       }
     }
@@ -52,13 +53,7 @@ export class GroupPostings {
       if (!live[slot]) continue;
       for (const entry = store.read(spans[slot]!); entry.next();) {
         const { id, count } = entry;
-        let at = perTerm[2 * id]!;
-        let value = (((position - perTerm[2 * id + 1]!) << 2) | (entry.section << 1) | (count > 1 ? 1 : 0)) >>> 0;
-        while (value >= 128) {
-          bytes[at++] = (value & 127) | 128;
-          value >>>= 7;
-        }
-        bytes[at++] = value;
+        let at = writeVarint(bytes, perTerm[2 * id]!, entryValue(position - perTerm[2 * id + 1]!, entry.section, count));
         if (count > 1) bytes[at++] = count;
         perTerm[2 * id] = at;
         perTerm[2 * id + 1] = position;
@@ -116,8 +111,5 @@ export class PostingsCursor {
   }
 }
 
-/** The bytes of one entry: its varint, and a count byte when the count is more than 1. */
-function entryBytes(gap: number, count: number): number {
-  const value = (gap << 2) >>> 0;
-  return (value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5) + (count > 1 ? 1 : 0);
-}
+/** An entry's varint: its gap in slot-list position, its section, and whether a count byte follows. */
+const entryValue = (gap: number, section: number, count: number) => gap * 4 + section * 2 + (count > 1 ? 1 : 0);

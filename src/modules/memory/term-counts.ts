@@ -1,3 +1,5 @@
+import { writeVarint } from './varint.js';
+
 /**
  * Every item's stored terms, packed into byte chunks: a recall reads the counts of a few query terms in
  * thousands of items, and the index holds every item, so an item's terms are a span of shared memory
@@ -26,8 +28,8 @@ const MAX_CHUNKS = 1 << (31 - POSITION_BITS);
 const CHUNK_BYTES = 1 << 20;
 
 /** The chunk a span is in (an index into `TermStore.chunks`) and where in it the span starts. */
-export const chunkOf = (offset: number): number => offset >>> POSITION_BITS;
-export const positionOf = (offset: number): number => offset & POSITION_MASK;
+const chunkOf = (offset: number): number => offset >>> POSITION_BITS;
+const positionOf = (offset: number): number => offset & POSITION_MASK;
 
 /** A span before it is stored (see `TermStore.encode`): its bytes. */
 export interface EncodedSpan { bytes: number[]; saturated: Map<number, number> | null }
@@ -40,6 +42,8 @@ export class SpanReader {
   /** Entries in the open span: its own text's, and its context's. */
   own = 0;
   context = 0;
+  /** The open span's bytes, header included. */
+  length = 0;
   id = 0;
   section = 0;
   count = 0;
@@ -59,9 +63,11 @@ export class SpanReader {
   open(chunks: readonly Uint8Array[], offset: number): this {
     this.data = chunks[chunkOf(offset)]!;
     this.at = positionOf(offset);
+    const start = this.at;
     this.own = this.varint();
     this.context = this.varint();
-    this.varint(); // the entries' byte length
+    this.length = this.varint(); // the entries' bytes
+    this.length += this.at - start; // and the header's
     this.read = 0;
     this.id = 0;
     return this;
@@ -146,15 +152,15 @@ export class TermStore {
       for (const id of [...counts.keys()].sort((a, b) => a - b)) {
         const n = counts.get(id)!;
         if (n >= SATURATED) (saturated ??= new Map()).set(2 * id + section, n);
-        pushVarint(entries, (id - previous) * 2 + (n > 1 ? 1 : 0));
+        writeVarint(entries, entries.length, (id - previous) * 2 + (n > 1 ? 1 : 0));
         if (n > 1) entries.push(Math.min(n, SATURATED));
         previous = id;
       }
     }
     const bytes: number[] = [];
-    pushVarint(bytes, ownCounts.size);
-    pushVarint(bytes, contextCounts.size);
-    pushVarint(bytes, entries.length);
+    writeVarint(bytes, bytes.length, ownCounts.size);
+    writeVarint(bytes, bytes.length, contextCounts.size);
+    writeVarint(bytes, bytes.length, entries.length);
     for (const byte of entries) bytes.push(byte);
     return { bytes, saturated };
   }
@@ -192,7 +198,7 @@ export class TermStore {
       if (!live[i]) continue;
       const from = old[chunkOf(offsets[i]!)]!;
       const start = positionOf(offsets[i]!);
-      const length = spanLength(from, start);
+      const length = this.reader.open(old, offsets[i]!).length;
       const offset = this.reserve(length); // never -1: the live spans fitted before
       this.chunkList[chunkOf(offset)]!.set(from.subarray(start, start + length), positionOf(offset));
       offsets[i] = offset;
@@ -269,7 +275,7 @@ export class TermStore {
   }
 
   private spanLength(offset: number): number {
-    return spanLength(this.chunkList[chunkOf(offset)]!, positionOf(offset));
+    return this.reader.open(this.chunkList, offset).length;
   }
 
   /** Room for a span of `length` bytes, in the last chunk or a new one: its offset, or -1 when there is none. */
@@ -300,28 +306,4 @@ export class TermStore {
     }
     return counts;
   }
-}
-
-function pushVarint(bytes: number[], value: number): void {
-  while (value >= 128) {
-    bytes.push((value & 127) | 128);
-    value = Math.floor(value / 128);
-  }
-  bytes.push(value);
-}
-
-/** The bytes of the span at `start`: its three header varints and its entries. */
-function spanLength(data: Uint8Array, start: number): number {
-  let at = start;
-  let entryBytes = 0;
-  for (let field = 0; field < 3; field++) {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = data[at++]!;
-      value += (byte & 127) * 2 ** shift;
-      if (byte < 128) break;
-    }
-    entryBytes = value;
-  }
-  return at - start + entryBytes;
 }

@@ -1,0 +1,24 @@
+/**
+ * Unsigned varints (7 bits a byte, low bits first, the high bit set on all but the last byte): how the
+ * memory index packs term spans and postings. Readers decode inline in their loops, which are hot.
+ */
+
+/** Writes `value` at `at` (into a byte array, or onto the end of a number array); returns the next position. */
+export function writeVarint(bytes: Uint8Array | number[], at: number, value: number): number {
+  while (value >= 128) {
+    bytes[at++] = (value % 128) | 128;
+    value = Math.floor(value / 128);
+  }
+  bytes[at++] = value;
+  return at;
+}
+
+/** How many bytes `writeVarint` takes for `value`. */
+export function varintLength(value: number): number {
+  let length = 1;
+  while (value >= 128) {
+    value = Math.floor(value / 128);
+    length++;
+  }
+  return length;
+}
