@@ -167,6 +167,16 @@ describeEachDialect('memory ingest and recall', (t) => {
     for (const item of body.items) expect(body.text).toContain(item.text.split('\n')[0]);
   });
 
+  it('fills the limit past near-duplicates at the top of the ranking', async () => {
+    const word = `wombat${randomUUID().slice(0, 6)}`;
+    // Six copies of the best match (a note saved again and again), then distinct, weaker matches.
+    for (let i = 0; i < 6; i++) await post('/api/context-snippets', { project_id: otherProjectId, category: 'note', dense_content: `The ${word} gateway reboots nightly; the ${word} gateway logs show it.` });
+    for (let i = 0; i < 6; i++) await post('/api/context-snippets', { project_id: otherProjectId, category: 'note', dense_content: `Rack ${i} holds the ${word} switch number ${i * 7}.` });
+    const body = (await post('/api/memory/recall', { query: `${word} gateway`, project_id: otherProjectId, limit: 4 })).json();
+    expect(body.items).toHaveLength(4);
+    expect(body.items.filter((i: any) => i.text.includes('gateway'))).toHaveLength(1);
+  });
+
   it('counts a recall as a use of the items returned', async () => {
     const first = (await post('/api/memory/recall', { query: 'WireGuard OpenVPN tunnel', project_id: projectId, limit: 1 })).json();
     const id = first.items[0].id;

@@ -16,6 +16,11 @@ export interface Injection<T> {
   included: T[];
   /** How many of the given items were looked at before the limit or the budget stopped it. */
   considered: number;
+  /**
+   * The limit or the budget is used up: items after those given would not have been taken either. A caller
+   * formatting the top of a longer list knows then that the whole list gives the same injection.
+   */
+  filled: boolean;
 }
 
 export const INJECTION_HEADER = '## Memories from earlier sessions (ClaudeTools)';
@@ -54,13 +59,14 @@ export function formatForInjection<T extends InjectableItem>(items: readonly T[]
   const header = options.header ?? INJECTION_HEADER;
   const limit = options.limit ?? Infinity;
   const headerTokens = countTokens(`${header}\n`);
-  if (!items.length || budget <= headerTokens) return { text: '', tokens: 0, included: [], considered: 0 };
+  if (!items.length || budget <= headerTokens) return { text: '', tokens: 0, included: [], considered: 0, filled: budget <= headerTokens };
   let used = headerTokens;
   const included: T[] = [];
   const lines: string[] = [];
   let considered = 0;
+  const full = () => included.length >= limit || budget - used < 8;
   for (const item of items) {
-    if (included.length >= limit || budget - used < 8) break;
+    if (full()) break;
     considered++;
     if (item.tokens !== undefined && used + item.tokens > budget) continue;
     const line = renderItem(item);
@@ -71,7 +77,8 @@ export function formatForInjection<T extends InjectableItem>(items: readonly T[]
     included.push(item);
     lines.push(line);
   }
-  if (!included.length) return { text: '', tokens: 0, included: [], considered };
+  const filled = full();
+  if (!included.length) return { text: '', tokens: 0, included: [], considered, filled };
   let text = `${header}\n${lines.join('\n')}`;
   // cl100k splits text into pieces before it merges bytes into tokens, and no piece spans a line join here:
   // every line starts with "- " and ends with no whitespace, so its last piece ends at its newline (a
@@ -85,5 +92,5 @@ export function formatForInjection<T extends InjectableItem>(items: readonly T[]
     text = lines.length ? `${header}\n${lines.join('\n')}` : '';
     tokens = countTokens(text);
   }
-  return { text, tokens, included, considered };
+  return { text, tokens, included, considered, filled };
 }

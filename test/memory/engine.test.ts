@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chunkTurns, splitText } from '../../src/memory/chunk.js';
 import { Deduper, dedupe } from '../../src/memory/dedupe.js';
-import { formatForInjection, INJECTION_HEADER } from '../../src/memory/format.js';
+import { formatForInjection, INJECTION_HEADER, renderItem } from '../../src/memory/format.js';
 import { DEFAULT_WEIGHTS, frequenciesOf, rank, ranking, scoreRelevance, type Candidate } from '../../src/memory/score.js';
 import { decodeTerms, encodeTerms, encodedQuery, IRREGULAR_STEMS, storedFrequencies, terms } from '../../src/memory/text.js';
 import { categoriesIn, tagsInCategory } from '../../src/memory/tags.js';
@@ -155,6 +155,15 @@ describe('formatForInjection (golden)', () => {
   it('honours the limit and the accept filter', () => {
     expect(formatForInjection(items, 1000, { limit: 1 }).included).toEqual([items[0]]);
     expect(formatForInjection(items, 1000, { accept: (i) => i.kind !== 'decision' }).included).toEqual([items[0], items[2]]);
+  });
+
+  it('says when the limit or the budget is used up, so a caller formatting the top of a list can stop', () => {
+    expect(formatForInjection(items, 1000, { limit: items.length }).filled).toBe(true);
+    expect(formatForInjection(items, 1000, { limit: items.length + 1 }).filled).toBe(false);
+    expect(formatForInjection(items, 1000, { limit: items.length, accept: (i) => i !== items[0] }).filled).toBe(false);
+    const tight = formatForInjection(items, countTokens(`${INJECTION_HEADER}\n${renderItem(items[0]!)}`) + 5);
+    expect(tight.included).toEqual([items[0]]);
+    expect(tight.filled).toBe(true);
   });
 });
 

@@ -26,11 +26,13 @@ function kindOf(row: CandidateRow): string {
 /**
  * The ranked items that fit in the budget and the limit, formatted. Texts are fetched only for the
  * top of the ranking, in growing windows: formatting a prefix gives the same result as formatting
- * the whole list whenever the limit or the budget stopped it inside that prefix.
+ * the whole list once the prefix used up the limit or the budget. The first window is the limit and half
+ * again (room for a few near-duplicates), doubling after: a row fetched costs about what ranking a hundred
+ * candidates does (it is most of a recall's database time), and the top `limit` items usually all fit.
  */
 async function fitInBudget(db: Kysely<any>, ranked: Ranking<RecallItem>, input: RecallInput, search: SearchScope) {
   const bodies = new Map<string, CandidateBody>();
-  for (let window = Math.max(2 * input.limit, 16); ; window *= 4) {
+  for (let window = input.limit + Math.ceil(input.limit / 2); ; window *= 2) {
     const prefix = ranked.top(window);
     const missing = prefix.filter((r) => !bodies.has(r.item.id)).map((r) => r.item.row);
     for (const [id, body] of await fetchBodies(db, missing, search)) bodies.set(id, body);
@@ -42,7 +44,7 @@ async function fitInBudget(db: Kysely<any>, ranked: Ranking<RecallItem>, input: 
     });
     const injection = formatForInjection(shown, input.token_budget,
       { limit: input.limit, accept: (i) => !deduper.seen(i.text, decodeTerms(i.body.search_terms)) });
-    if (injection.considered < shown.length || window >= ranked.length) return injection;
+    if (injection.filled || window >= ranked.length) return injection;
   }
 }
 

@@ -3,6 +3,7 @@ import { dialectOf } from '../../db/dialect.js';
 import type { Candidate, Scope, TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import { MEMORY_KINDS, type MemoryKind } from '../context/tag-index.js';
+import { runCached } from './insert-rows.js';
 import { scopeQueryTerms } from './prepare.js';
 
 /** How each recallable table maps onto one candidate shape. */
@@ -198,10 +199,11 @@ export async function fetchBodies(db: Kysely<any>, items: readonly { kind: Memor
   await Promise.all(SOURCES.map(async (source) => {
     const ids = items.filter((i) => i.kind === source.kind).map((i) => i.id);
     if (!ids.length) return;
-    const rows = await db.selectFrom(source.table)
-      .select(['id', source.title.as('title'), source.text.as('text'), 'source_refs', 'search_terms', 'project_id', 'client_id', 'occurred_at',
-        'created_at', source.expiresAt.as('expires_at'), 'tags'] as any)
-      .where('id', 'in', ids).execute() as (CandidateBody & Omit<Placement, 'tags'> & { id: string; tags: string })[];
+    const rows = await runCached<CandidateBody & Omit<Placement, 'tags'> & { id: string; tags: string }>(db, `bodies|${source.kind}|${ids.length}`, ids,
+      () => db.selectFrom(source.table)
+        .select(['id', source.title.as('title'), source.text.as('text'), 'source_refs', 'search_terms', 'project_id', 'client_id', 'occurred_at',
+          'created_at', source.expiresAt.as('expires_at'), 'tags'] as any)
+        .where('id', 'in', ids));
     for (const { id, title, text, source_refs, search_terms, tags, ...placement } of rows) {
       if (inSearchScope({ ...placement, expires_at: placement.expires_at ?? null, tags: JSON.parse(tags) as string[] }, scope)) bodies.set(id, { title, text, source_refs, search_terms });
     }

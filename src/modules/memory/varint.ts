@@ -3,11 +3,11 @@
  * memory index packs term spans and postings. Readers decode inline in their loops, which are hot.
  */
 
-/** Writes `value` at `at` (into a byte array, or onto the end of a number array); returns the next position. */
+/** Writes `value` (below 2^32) at `at` (into a byte array, or onto the end of a number array); returns the next position. */
 export function writeVarint(bytes: Uint8Array | number[], at: number, value: number): number {
   while (value >= 128) {
-    bytes[at++] = (value % 128) | 128;
-    value = Math.floor(value / 128);
+    bytes[at++] = (value & 127) | 128;
+    value >>>= 7;
   }
   bytes[at++] = value;
   return at;
@@ -17,7 +17,7 @@ export function writeVarint(bytes: Uint8Array | number[], at: number, value: num
 export function varintLength(value: number): number {
   let length = 1;
   while (value >= 128) {
-    value = Math.floor(value / 128);
+    value >>>= 7;
     length++;
   }
   return length;
