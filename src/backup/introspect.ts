@@ -19,9 +19,10 @@ export interface TableInfo {
 
 /**
  * Tables the database derives or owns: the migrator's bookkeeping (the target gets its own by
- * migrating) and SQLite internals. FTS5 virtual and shadow tables are excluded by type below.
+ * migrating), SQLite internals, and the SQLite rows waiting for the full-text index (a restore's
+ * inserts queue their own). FTS5 virtual and shadow tables are excluded by type below.
  */
-const isDerivedTable = (name: string) => name.startsWith('kysely_migration') || name.startsWith('sqlite_');
+const isDerivedTable = (name: string) => name.startsWith('kysely_migration') || name.startsWith('sqlite_') || name.endsWith('_fts_pending');
 
 /**
  * Every data table of the database, found by introspection so tables added by later migrations

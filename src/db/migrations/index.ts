@@ -31,6 +31,7 @@ import * as m0029 from './0029_memory_scope_terms.js';
 import * as m0030 from './0030_config_versions.js';
 import * as m0032 from './0032_restem_irregular.js';
 import * as m0040 from './0040_list_page_indexes.js';
+import * as m0041 from './0041_deferred_full_text.js';
 
 /** Every migration, in order. Names are frozen once shipped; the last one is the schema version. */
 export const migrations: Record<string, Migration> = {
@@ -66,4 +67,5 @@ export const migrations: Record<string, Migration> = {
   '0030_config_versions': m0030,
   '0032_restem_irregular': m0032,
   '0040_list_page_indexes': m0040,
+  '0041_deferred_full_text': m0041,
 };

@@ -15,6 +15,7 @@ import { encodeTerms } from '../../memory/text.js';
 import { countTokens } from '../../memory/tokens.js';
 import type { AuditService } from '../audit/service.js';
 import { MEMORY_KINDS, normalizeTags } from '../context/tag-index.js';
+import { indexBacklogWhenDue } from './full-text-backlog.js';
 import { insertRows, runCached } from './insert-rows.js';
 import { prepareMemory, type MemoryKind } from './prepare.js';
 import type { MemoryIndex } from './memory-index.js';
@@ -150,6 +151,7 @@ async function store(trx: Kysely<any>, deps: IngestDeps, ctx: RequestContext, in
   await insertItems(trx, 'context_snippet', fresh);
   await insertItems(trx, 'conversation_context', contexts);
   await insertItems(trx, 'decision_log', decisions);
+  await indexBacklogWhenDue(trx);
 
   const all: [MemoryKind, Row][] = [...fresh.map((r) => ['context_snippet', r] as [MemoryKind, Row]),
     ...contexts.map((r) => ['conversation_context', r] as [MemoryKind, Row]), ...decisions.map((r) => ['decision_log', r] as [MemoryKind, Row])];

@@ -3,6 +3,7 @@ import { dialectOf } from '../../db/dialect.js';
 import type { Candidate, Scope, TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import { MEMORY_KINDS, type MemoryKind } from '../context/tag-index.js';
+import { indexBacklog } from './full-text-backlog.js';
 import { runCached } from './insert-rows.js';
 import { scopeQueryTerms } from './prepare.js';
 
@@ -180,6 +181,7 @@ export const RANK_COLUMNS = (source: (typeof SOURCES)[number]) => [
  * With no terms (a query of only stopwords) the newest items in scope are the candidates.
  */
 export async function findCandidates(db: Kysely<any>, terms: string[], scope: SearchScope, cap: number): Promise<StoredRow[]> {
+  if (terms.length) await indexBacklog(db);
   const rows = await Promise.all(SOURCES.map((source) => {
     let q = db.selectFrom(source.table).select(RANK_COLUMNS(source) as any)
       .where(scopeFilter(source, scope)).where(tagFilter(source, scope.tags));
