@@ -4,7 +4,7 @@ import type { Candidate, Scope, TermFrequencies } from '../../memory/score.js';
 import { encodeTerm } from '../../memory/text.js';
 import { MEMORY_KINDS, type MemoryKind } from '../context/tag-index.js';
 import { indexBacklog } from './full-text-backlog.js';
-import { runCached } from './insert-rows.js';
+import { runCached } from '../../db/cached-query.js';
 import { scopeQueryTerms } from './prepare.js';
 
 /** How each recallable table maps onto one candidate shape. */
