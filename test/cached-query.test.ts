@@ -7,7 +7,7 @@ import { describeEachDialect } from './support/dialects.js';
 /** Queries compiled once per shape, then re-bound: each run must answer for its own values. */
 describeEachDialect('runCached', (t) => {
   const ctx = systemContext();
-  const project = async () => (await t().services.projects.create(ctx, { name: `P ${randomUUID()}`, slug: `p-${randomUUID().slice(0, 8)}` })) as { id: string; name: string };
+  const project = async () => (await t().services.projects.create(ctx, { name: `P ${randomUUID()}`, slug: `p-${randomUUID().slice(0, 8)}` })) as unknown as { id: string; name: string };
 
   it('answers each run for the values given, from the SQL compiled the first time', async () => {
     const [a, b] = [await project(), await project()];

@@ -54,8 +54,16 @@ async function rebuildSqliteIndex(db: Kysely<any>, table: string, columns: strin
   for (const suffix of ['ai', 'ad', 'au']) await sql.raw(`DROP TRIGGER IF EXISTS ${fts}_${suffix}`).execute(db);
   await sql.raw(`DROP TABLE IF EXISTS ${fts}`).execute(db);
   const list = columns.join(', ');
-  const values = (row: string) => columns.map((c) => `${row}.${c}`).join(', ');
   await sql.raw(`CREATE VIRTUAL TABLE ${fts} USING fts5(${list}, content='${table}', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`).execute(db);
+  await createSqliteTriggers(db, table, columns);
+  await sql.raw(`INSERT INTO ${fts}(${fts}) VALUES ('rebuild')`).execute(db);
+}
+
+/** The triggers that keep the FTS5 index of `table` over `columns` in step with every write, in its transaction. */
+export async function createSqliteTriggers(db: Kysely<any>, table: string, columns: string[]): Promise<void> {
+  const fts = `${table}_fts`;
+  const list = columns.join(', ');
+  const values = (row: string) => columns.map((c) => `${row}.${c}`).join(', ');
   await sql.raw(`CREATE TRIGGER ${fts}_ai AFTER INSERT ON ${table} BEGIN
     INSERT INTO ${fts}(rowid, ${list}) VALUES (new.rowid, ${values('new')}); END`).execute(db);
   await sql.raw(`CREATE TRIGGER ${fts}_ad AFTER DELETE ON ${table} BEGIN
@@ -63,7 +71,6 @@ async function rebuildSqliteIndex(db: Kysely<any>, table: string, columns: strin
   await sql.raw(`CREATE TRIGGER ${fts}_au AFTER UPDATE OF ${list} ON ${table} BEGIN
     INSERT INTO ${fts}(${fts}, rowid, ${list}) VALUES ('delete', old.rowid, ${values('old')});
     INSERT INTO ${fts}(rowid, ${list}) VALUES (new.rowid, ${values('new')}); END`).execute(db);
-  await sql.raw(`INSERT INTO ${fts}(${fts}) VALUES ('rebuild')`).execute(db);
 }
 
 /** Replaces the stored tsvector (and its GIN index) with one over `columns`. */

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import { MEMORY_TABLES } from './0023_memory_search.js';
+import { createSqliteTriggers } from './0029_memory_scope_terms.js';
 
 /** The columns the FTS5 index of each memory table holds (migration 0029). */
 const COLUMNS = ['search_terms', 'context_terms', 'scope_terms'];
@@ -43,20 +44,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) !== 'sqlite') return;
   for (const table of MEMORY_TABLES) {
-    const fts = `${table}_fts`;
     const pending = `${table}_fts_pending`;
     const list = COLUMNS.join(', ');
-    const values = (row: string) => COLUMNS.map((c) => `${row}.${c}`).join(', ');
-    await sql.raw(`INSERT INTO ${fts}(rowid, ${list}) SELECT rowid, ${list} FROM ${table} WHERE rowid IN (SELECT row_id FROM ${pending})`).execute(db);
-    await dropTriggers(db, fts);
+    await sql.raw(`INSERT INTO ${table}_fts(rowid, ${list}) SELECT rowid, ${list} FROM ${table} WHERE rowid IN (SELECT row_id FROM ${pending})`).execute(db);
+    await dropTriggers(db, `${table}_fts`);
     await sql.raw(`DROP TABLE ${pending}`).execute(db);
-    await sql.raw(`CREATE TRIGGER ${fts}_ai AFTER INSERT ON ${table} BEGIN
-      INSERT INTO ${fts}(rowid, ${list}) VALUES (new.rowid, ${values('new')}); END`).execute(db);
-    await sql.raw(`CREATE TRIGGER ${fts}_ad AFTER DELETE ON ${table} BEGIN
-      INSERT INTO ${fts}(${fts}, rowid, ${list}) VALUES ('delete', old.rowid, ${values('old')}); END`).execute(db);
-    await sql.raw(`CREATE TRIGGER ${fts}_au AFTER UPDATE OF ${list} ON ${table} BEGIN
-      INSERT INTO ${fts}(${fts}, rowid, ${list}) VALUES ('delete', old.rowid, ${values('old')});
-      INSERT INTO ${fts}(rowid, ${list}) VALUES (new.rowid, ${values('new')}); END`).execute(db);
+    await createSqliteTriggers(db, table, COLUMNS);
   }
 }
 
