@@ -62,6 +62,9 @@ export async function startServer(): Promise<void> {
   };
   process.on('SIGINT', () => void close('SIGINT'));
   process.on('SIGTERM', () => void close('SIGTERM'));
+  // Started by `claudetools serve` (src/cli/serve.ts), which holds an IPC channel to this process: it closes
+  // when that process is gone, however it went, and the server goes with it rather than on, orphaned.
+  if (process.send) process.on('disconnect', () => void close('parent exited'));
 
   try {
     await app.listen({ host: config.host, port: config.port });

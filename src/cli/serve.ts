@@ -17,7 +17,9 @@ export async function serve(): Promise<number> {
   const args = await serverNodeArgs();
   // A build leaves esbuild's service process running (~35 MB), which would otherwise stay as long as this one.
   if (rebuilding) await (await import('esbuild')).stop();
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  // An IPC channel besides the output: if this process dies without passing a signal on (SIGKILL, a crash),
+  // the channel closes and the server shuts itself down instead of running on, orphaned.
+  const child = spawn(process.execPath, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   const forward = (signal: NodeJS.Signals) => { child.kill(signal); };
   for (const signal of FORWARDED) process.on(signal, forward);
   try {

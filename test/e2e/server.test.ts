@@ -107,4 +107,24 @@ describe("the server's V8 flags (SERVER_NODE_FLAGS)", () => {
     expect(await exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
   });
+
+  it.runIf(process.platform === 'linux')('stop the server claudetools serve started when serve itself is killed outright', async () => {
+    const port = await freePort();
+    const parent = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: childEnv({ CLAUDETOOLS_HOME: tempHome(), PORT: String(port) }), stdio: 'ignore' });
+    let server = 0;
+    try {
+      for (let i = 0; i < 300 && !(await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)); i++) {
+        if (parent.exitCode !== null) throw new Error(`claudetools serve exited ${parent.exitCode}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      server = Number(readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8').trim());
+      expect(server).toBeGreaterThan(0);
+    } finally {
+      parent.kill('SIGKILL'); // no signal to pass on: only the closed channel tells the server
+    }
+    const gone = () => { try { process.kill(server, 0); return false; } catch { return true; } };
+    for (let i = 0; i < 100 && !gone(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(gone()).toBe(true);
+    await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+  });
 });
