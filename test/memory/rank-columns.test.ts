@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateColumns, DEFAULT_WEIGHTS, rankColumns, type Candidate, type NumberedTags } from '../../src/memory/score.js';
+import { candidateColumns, DEFAULT_WEIGHTS, emptyColumns, rankColumns, type Candidate, type NumberedTags } from '../../src/memory/score.js';
 
 const NOW = '2026-03-10T12:00:00.000Z';
 const TAGS = ['vpn', 'dns', 'postgresql', 'mysql', 'redis', 'linux', 'backup', 'azure'];
@@ -83,5 +83,19 @@ describe('rankColumns with times marked in ISO form', () => {
     const strings = rankColumns(query, candidateColumns(query.terms, items), stats, weights);
     const numbers = rankColumns(query, columns, stats, weights);
     for (const n of [5, 40, 300]) expect(numbers.top(n).map((s) => s.item.id)).toEqual(strings.top(n).map((s) => s.item.id));
+  });
+});
+
+describe('emptyColumns', () => {
+  it('gives each column its own room (they share one buffer)', () => {
+    for (const n of [0, 1, 3, 1201]) {
+      const c = emptyColumns(n, ['a'], () => null);
+      const columns = [c.textLength, c.contextLength, c.atMs, c.usage, c.relevance, c.pinned, c.scope];
+      columns.forEach((column, k) => {
+        expect(column.length).toBe(n);
+        column.fill(k + 1);
+      });
+      columns.forEach((column, k) => expect(column.every((v) => v === k + 1)).toBe(true));
+    }
   });
 });
