@@ -105,11 +105,6 @@ export interface CandidateColumns<C> {
   numberedTags?: NumberedTags;
   /** For ties: the later `at`, then the lower id, first. */
   at(i: number): string;
-  /**
-   * Optional: 1 where `at(i)` is in the form `toISOString` writes (24 characters), whose order is `atMs`'s:
-   * ties between two such candidates compare the numbers, with no string made.
-   */
-  atIso?: Uint8Array;
   id(i: number): string;
   /** The item shown for candidate i: built only for the top of the ranking. */
   item(i: number): C;
@@ -329,16 +324,10 @@ export function rankColumns<C>(query: Query, c: CandidateColumns<C>, stats: Corp
     breakdown: { bm25: raw[i]!, text: text(i), tags: tags(i), scope: scope(i), recency: recency(i), usage: usage(i), relevance: relevance(i), pinned: pinned(i) },
   });
   // Best first; ties break by time then id, so every database returns the same order.
-  const atIso = c.atIso;
   const better = (a: number, b: number) => {
     // NaN (a time that does not parse) counts as a tie, as `b - a || ...` did: broken by time, then id.
     const difference = scores[b]! - scores[a]!;
     if (difference) return difference;
-    if (atIso && atIso[a] && atIso[b]) {
-      const atA = c.atMs[a]!;
-      const atB = c.atMs[b]!;
-      return atA < atB ? 1 : atA > atB ? -1 : c.id(a) < c.id(b) ? -1 : 1;
-    }
     const atA = c.at(a);
     const atB = c.at(b);
     return atA < atB ? 1 : atA > atB ? -1 : c.id(a) < c.id(b) ? -1 : 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateColumns, DEFAULT_WEIGHTS, emptyColumns, rankColumns, type Candidate, type NumberedTags } from '../../src/memory/score.js';
+import { candidateColumns, emptyColumns, rankColumns, type Candidate, type NumberedTags } from '../../src/memory/score.js';
 
 const NOW = '2026-03-10T12:00:00.000Z';
 const TAGS = ['vpn', 'dns', 'postgresql', 'mysql', 'redis', 'linux', 'backup', 'azure'];
@@ -62,27 +62,6 @@ describe('rankColumns with numbered tags', () => {
       const shown = (r: typeof plain) => r.top(items.length).map((s) => ({ id: s.item.id, score: s.score, breakdown: s.breakdown }));
       expect(shown(byNumber)).toEqual(shown(plain));
     }
-  });
-});
-
-describe('rankColumns with times marked in ISO form', () => {
-  it('breaks ties on the numbers exactly as on the strings', () => {
-    const random = prng(11);
-    // Few distinct scores and times, so most comparisons are ties; some times not in ISO form.
-    const items: Candidate[] = Array.from({ length: 300 }, (_, i) => ({
-      id: `id-${String(Math.floor(random() * 1000)).padStart(4, '0')}-${i}`, termFrequencies: new Map([['backup', i % 2]]), contextFrequencies: new Map(),
-      length: 5, contextLength: 0, tags: [], scope: 'project', usageCount: 0, relevanceScore: 1, pinned: false,
-      at: i % 10 === 0 ? `2026-03-0${1 + (i % 3)} 12:00:00` : new Date(Date.UTC(2026, 2, 1 + Math.floor(random() * 3), 12)).toISOString(),
-    }));
-    const query = { terms: ['backup'], tags: [], now: NOW };
-    const stats = { docCount: 300, avgLength: 5 };
-    const columns = candidateColumns(query.terms, items);
-    columns.atIso = Uint8Array.from(items, (c) => (c.at.length === 24 ? 1 : 0));
-    // No recency: equal scores at different times, so ties reach the times.
-    const weights = { ...DEFAULT_WEIGHTS, recency: 0 };
-    const strings = rankColumns(query, candidateColumns(query.terms, items), stats, weights);
-    const numbers = rankColumns(query, columns, stats, weights);
-    for (const n of [5, 40, 300]) expect(numbers.top(n).map((s) => s.item.id)).toEqual(strings.top(n).map((s) => s.item.id));
   });
 });
 

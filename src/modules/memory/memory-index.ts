@@ -334,8 +334,6 @@ export class MemoryIndex {
     // time in the server's form is its milliseconds (copied below), any other is copied as it is; a tag
     // list's number names the same frozen list for good.
     const listOf = new Int32Array(found.length);
-    // Ties compare these times as numbers: making their strings was ~2% of a recall's CPU.
-    const atIso = new Uint8Array(found.length);
     const oddAts = new Map<number, string>();
     // `scopeOf` on numbers: a project or client id is one number in the table, so equal numbers are equal ids (-1: none).
     const everything = !scope.projectId && !scope.clientId;
@@ -344,8 +342,7 @@ export class MemoryIndex {
     for (let i = 0; i < found.length; i++) {
       const slot = slots[i]!;
       listOf[i] = t.tagsAt[slot]!;
-      if (t.atIso[slot]) atIso[i] = 1;
-      else oddAts.set(i, t.atOf(slot));
+      if (!t.atIso[slot]) oddAts.set(i, t.atOf(slot));
       c.textLength[i] = t.termCount[slot]!;
       c.contextLength[i] = t.contextCount[slot]!;
       c.atMs[i] = t.atMs[slot]!;
@@ -356,7 +353,6 @@ export class MemoryIndex {
     }
     const tags = t.tagTable;
     c.numberedTags = { listOf, lists: tags.lists, ids: tags.ids, idOf: tags.idOf };
-    c.atIso = atIso;
     // Ties and the items shown read these: strings made on demand, once.
     const ats: string[] = [];
     const ids: string[] = [];
