@@ -8,6 +8,7 @@ import { systemClock } from '../src/core/clock.js';
 import { systemContext } from '../src/core/context.js';
 import { createDb } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
+import { rankColumns } from '../src/memory/score.js';
 import { MemoryIndex } from '../src/modules/memory/memory-index.js';
 import { prepareMemory } from '../src/modules/memory/prepare.js';
 import { recall } from '../src/modules/memory/recall.js';
@@ -144,6 +145,23 @@ describeEachDialect('memory index', (t, dialect) => {
     await services().memoryIndex.search(scope, [word], [word], 1000);
     expect(items.map((item) => [item.row.id, item.row.created_at, item.row.occurred_at, item.row.expires_at]).sort()).toEqual([
       [values.id, values.created_at, values.occurred_at, values.expires_at], [made.id, made.created_at, null, '2099-01-01T00:00:00.000Z']].sort());
+  });
+
+  it('ranks a search\'s candidates by the tags they had when found, while writes number new tags and lists', async () => {
+    const word = `ibex${randomUUID().slice(0, 6)}7`;
+    for (let i = 0; i < 3; i++) await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `${word} note ${i}`, tags: ['vpn', `tag${i}x7`] });
+    const scope = { projectId: projectA, clientId: null, allowedClients: null, asOf: '2098-06-01T00:00:00.000Z', tags: [] };
+    const found = (await services().memoryIndex.search(scope, [word], [word], 1000))!;
+    const query = { terms: [word], tags: ['vpn', 'tag1x7', 'late7'], now: scope.asOf };
+    const stats = { docCount: found.stats.docCount, avgLength: 5 };
+    const ranked = () => rankColumns(query, found.columns, stats).top(10).map((s) => ({ id: s.item.id, score: s.score, breakdown: s.breakdown, tags: [...s.item.tags] }));
+    const before = ranked();
+    expect(before.map((r) => r.tags.length)).toEqual([2, 2, 2]);
+    // Another recall's sync meanwhile: new tags and tag lists numbered, and an item found retagged.
+    await create('contextSnippets', { project_id: projectA, category: 'fact', dense_content: `${word} later`, tags: ['late7', 'tag1x7'] });
+    await services().context.contextSnippets.update(ctx, before[2]!.id, { tags: ['late7', 'other7'] });
+    await services().memoryIndex.search(scope, [word], [word], 1000);
+    expect(ranked()).toEqual(before);
   });
 
   it('follows a deleted project: its items become the client\'s', async () => {

@@ -1,4 +1,4 @@
-import { contentHash } from './hash.js';
+import { normalizeForHash } from './hash.js';
 
 /** Jaccard similarity of two term sets: 1 for the same words, 0 for none shared. */
 export function similarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -15,18 +15,22 @@ export const NEAR_DUPLICATE = 0.85;
  * or nearly (term sets at least `threshold` alike, e.g. the same note re-saved with a word changed).
  */
 export class Deduper {
-  private hashes = new Set<string>();
+  /**
+   * The normalized texts kept: the exact-duplicate test needs only their equality, which a Set of them
+   * answers exactly and without hashing each one with sha256 (a recall checks ~15 texts of ~300 characters).
+   */
+  private texts = new Set<string>();
   private kept: ReadonlySet<string>[] = [];
   constructor(private threshold = NEAR_DUPLICATE) {}
 
   /** True if `text` repeats something kept; otherwise keeps it and returns false. */
   seen(text: string, terms: readonly string[]): boolean {
-    const hash = contentHash(text);
-    if (this.hashes.has(hash)) return true;
+    const normalized = normalizeForHash(text);
+    if (this.texts.has(normalized)) return true;
     const set = new Set(terms);
     // Jaccard >= t needs the smaller set to be at least t of the larger: skip the rest cheaply.
     if (set.size >= 4 && this.kept.some((k) => Math.min(k.size, set.size) >= this.threshold * Math.max(k.size, set.size) && similarity(k, set) >= this.threshold)) return true;
-    this.hashes.add(hash);
+    this.texts.add(normalized);
     this.kept.push(set);
     return false;
   }

@@ -1,4 +1,5 @@
 import type { MemoryKind } from '../context/tag-index.js';
+import type { NumberedTags } from '../../memory/score.js';
 import { ItemIds } from './item-ids.js';
 import { isoMillis, type CandidateRow } from './search.js';
 
@@ -49,9 +50,11 @@ export class ItemColumns {
   /** OCCURRED | ODD_TIMES | EXPIRES. */
   private timeFlags = new Uint8Array(1024);
   private labelAt = new Int32Array(1024);
-  private projectAt = new Int32Array(1024);
-  private clientAt = new Int32Array(1024);
-  private tagsAt = new Int32Array(1024);
+  /** Project and client ids as their numbers in `strings` (0: null): one string is one number, so equal numbers are equal ids. */
+  projectAt = new Int32Array(1024);
+  clientAt = new Int32Array(1024);
+  /** The number of the item's tag list in `tagTable.lists`. */
+  tagsAt = new Int32Array(1024);
   /** Exact counts of 255 or more, by slot, then by `2 * term id + (0 own | 1 context)`. */
   saturated = new Map<number, Map<number, number>>();
   private ids = new ItemIds();
@@ -63,6 +66,11 @@ export class ItemColumns {
   private stringAt = new Map<string, number>();
   private tagLists: string[][] = [NO_TAGS];
   private tagListAt = new Map<string, number>();
+  /**
+   * Every tag list and every tag numbered, for ranking (`NumberedTags` without `listOf`): it counts a list's
+   * hits once, comparing numbers. Only ever appended to, so a search's list numbers stay good while it ranks.
+   */
+  readonly tagTable: Omit<NumberedTags, 'listOf'> = { lists: this.tagLists, ids: [new Int32Array(0)], idOf: new Map<string, number>() };
 
   /** Stores a row; returns its slot. */
   add(row: CandidateRow, updatedMs: number, terms: number, saturated: Map<number, number> | null): number {
@@ -216,8 +224,19 @@ export class ItemColumns {
     if (at === undefined) {
       at = this.tagLists.push(Object.freeze([...tags]) as string[]) - 1;
       this.tagListAt.set(key, at);
+      const idOf = this.tagTable.idOf as Map<string, number>;
+      (this.tagTable.ids as Int32Array[]).push(Int32Array.from(tags, (tag) => {
+        let id = idOf.get(tag);
+        if (id === undefined) idOf.set(tag, (id = idOf.size));
+        return id;
+      }));
     }
     return at;
+  }
+
+  /** The number `projectAt` and `clientAt` give this id, -1 when no item has it (0 for null). */
+  stringNumber(value: string | null): number {
+    return value === null ? 0 : this.stringAt.get(value) ?? -1;
   }
 
   private stringIndex(value: string | null): number {

@@ -6,7 +6,7 @@ import type { MemoryKind } from '../context/tag-index.js';
 import { GroupPostings } from './group-postings.js';
 import { ItemColumns } from './item-columns.js';
 import { HOLDS_SATURATED, MAX_TERM_IDS, SATURATED, TermStore } from './term-counts.js';
-import { candidateRow, isoMillis, placedInScope, scopeOf, type CandidateRow, MEMORY_SOURCES, RANK_COLUMNS, type RecallItem, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
+import { candidateRow, isoMillis, placedInScope, type CandidateRow, MEMORY_SOURCES, RANK_COLUMNS, type RecallItem, type SearchScope, type ScopeStats, type StoredRow } from './search.js';
 
 /**
  * The slots of one project's items, one client's, or of those with neither; dead ones are swept when they
@@ -45,6 +45,10 @@ export interface MemoryIndexOptions {
 }
 
 const REFETCH_BATCH = 500;
+/** Indexes into SCOPES. */
+const PROJECT = SCOPES.indexOf('project');
+const CLIENT = SCOPES.indexOf('client');
+const GLOBAL = SCOPES.indexOf('global');
 /** Pending ids that start a sync without waiting for a recall. */
 const BACKGROUND_SYNC_AT = 1000;
 const LOAD_PAGE = 5000;
@@ -324,15 +328,20 @@ export class MemoryIndex {
   private columns(found: Found, terms: string[], scope: SearchScope): CandidateColumns<RecallItem> {
     const t = this.table;
     const slots = found.slots;
-    const c: CandidateColumns<RecallItem> = emptyColumns<RecallItem>(found.length, terms, (i): RecallItem => new SlotItem(t, slots[i]!, c.id(i), c.at(i), tags[i]!), found.counts());
+    const c: CandidateColumns<RecallItem> = emptyColumns<RecallItem>(found.length, terms, (i): RecallItem => new SlotItem(t, slots[i]!, c.id(i), c.at(i), c.tags(i) as string[]), found.counts());
     // What ranking reads after an await (ties, tags for the breakdown, the item) is taken now: a row
     // changed in place meanwhile must not change a recall already ranked. A slot's id never changes; a
-    // time in the server's form is its milliseconds (copied below), any other is copied as it is.
-    const tags: string[][] = [];
+    // time in the server's form is its milliseconds (copied below), any other is copied as it is; a tag
+    // list's number names the same frozen list for good.
+    const listOf = new Int32Array(found.length);
     const oddAts = new Map<number, string>();
+    // `scopeOf` on numbers: a project or client id is one number in the table, so equal numbers are equal ids (-1: none).
+    const everything = !scope.projectId && !scope.clientId;
+    const project = scope.projectId ? t.stringNumber(scope.projectId) : -1;
+    const client = scope.clientId ? t.stringNumber(scope.clientId) : -1;
     for (let i = 0; i < found.length; i++) {
       const slot = slots[i]!;
-      tags.push(t.tagsOf(slot));
+      listOf[i] = t.tagsAt[slot]!;
       if (!t.atIso[slot]) oddAts.set(i, t.atOf(slot));
       c.textLength[i] = t.termCount[slot]!;
       c.contextLength[i] = t.contextCount[slot]!;
@@ -340,12 +349,14 @@ export class MemoryIndex {
       c.usage[i] = t.usage[slot]!;
       c.relevance[i] = t.relevance[slot]!;
       c.pinned[i] = t.pinned[slot]!;
-      c.scope[i] = SCOPES.indexOf(scopeOf(t.projectOf(slot), t.clientOf(slot), scope));
+      c.scope[i] = everything || t.projectAt[slot] === project ? PROJECT : t.clientAt[slot] === client ? CLIENT : GLOBAL;
     }
+    const tags = t.tagTable;
+    c.numberedTags = { listOf, lists: tags.lists, ids: tags.ids, idOf: tags.idOf };
     // Ties and the items shown read these: strings made on demand, once.
     const ats: string[] = [];
     const ids: string[] = [];
-    c.tags = (i) => tags[i]!;
+    c.tags = (i) => tags.lists[listOf[i]!]!;
     c.at = (i) => (ats[i] ??= oddAts.get(i) ?? new Date(c.atMs[i]!).toISOString());
     c.id = (i) => (ids[i] ??= t.idOf(slots[i]!));
     return c;
@@ -588,19 +599,18 @@ function rankRows(db: Kysely<any>, kind: MemoryKind) {
 /** The items a search found, with their counts of the wanted terms (`width` per item), in growing arrays. */
 class Found {
   length = 0;
-  slots = new Int32Array(256);
-  own: Float64Array;
-  context: Float64Array;
+  // Empty until the first item: a search with postings reserves room for its whole scope at once, and
+  // arrays made first at a guessed size were allocated for nothing (an allocation costs as much as filling).
+  slots = new Int32Array(0);
+  own = new Float64Array(0);
+  context = new Float64Array(0);
 
-  constructor(private readonly width: number) {
-    this.own = new Float64Array(256 * width);
-    this.context = new Float64Array(256 * width);
-  }
+  constructor(private readonly width: number) {}
 
   /** Room for `more` items (their counts start at 0), grown at once. */
   reserve(more = 1): void {
     if (this.length + more <= this.slots.length) return;
-    const size = Math.max(2 * this.slots.length, this.length + more);
+    const size = Math.max(256, 2 * this.slots.length, this.length + more);
     const grow = <T extends Int32Array | Float64Array>(a: T, n: number): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);
